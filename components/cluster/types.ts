@@ -1,0 +1,14 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/** What the rest of the program needs from a cluster, wherever it runs. */
+export interface Cluster {
+  /** Cluster name (the Docker container of the node, or the DOKS cluster). */
+  readonly clusterName: pulumi.Output<string>;
+  /** URL of the Kubernetes API server. */
+  readonly endpoint: pulumi.Output<string>;
+  /** Admin kubeconfig, always a Pulumi secret. */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** Provider that deploys Kubernetes objects to this cluster. */
+  readonly provider: k8s.Provider;
+}

@@ -1,0 +1,5 @@
+export { authFromDockerConfig, DigitalOceanRegistry } from "./docr";
+export type { DigitalOceanRegistryArgs } from "./docr";
+export { LocalRegistry } from "./local";
+export type { LocalRegistryArgs } from "./local";
+export type { Registry, RegistryAuth } from "./types";

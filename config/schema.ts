@@ -1,0 +1,114 @@
+import { parseFamiliarName } from "@swimlane/docker-reference";
+import { z } from "zod";
+import { KEY_TYPES, KeyType } from "./keys";
+
+// Pulumi hands every config value to the program as a string (arrays as JSON). Values are turned
+// into their declared type first, so that the messages below can speak of the value, not of JSON.
+function fromConfigString(type: KeyType) {
+  return (value: unknown): unknown => {
+    if (typeof value !== "string") return value;
+    switch (type) {
+      case "integer":
+        return /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+      case "boolean":
+        return value === "true" ? true : value === "false" ? false : value;
+      case "array":
+        try {
+          return JSON.parse(value);
+        } catch {
+          return value;
+        }
+      default:
+        return value;
+    }
+  };
+}
+
+const integer = (min: number, max: number) =>
+  z.preprocess(
+    fromConfigString("integer"),
+    z
+      .number({ error: `expected an integer from ${min} to ${max}` })
+      .int(`expected an integer from ${min} to ${max}`)
+      .min(min, `expected an integer from ${min} to ${max}`)
+      .max(max, `expected an integer from ${min} to ${max}`),
+  );
+
+const boolean = () => z.preprocess(fromConfigString("boolean"), z.boolean({ error: "expected true or false" }));
+
+const pattern = (re: RegExp, expected: string) => z.string({ error: `expected ${expected}` }).regex(re, `expected ${expected}`);
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `expected one of ${values.join(", ")}` });
+
+const list = <T extends z.ZodType>(item: T, expected: string) =>
+  z.preprocess(fromConfigString("array"), z.array(item, { error: `expected a list of ${expected}` }));
+
+const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(\d|[12]\d|3[0-2])$/;
+
+/** An image pinned by an exact tag (or digest): `latest` and untagged references are refused. */
+const pinnedImage = z.string({ error: "expected an image reference" }).superRefine((value, ctx) => {
+  let ref: { _tag?: string; _digest?: string };
+  try {
+    ref = parseFamiliarName(value) as unknown as { _tag?: string; _digest?: string };
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: `expected an image reference (${(error as Error).message})` });
+    return;
+  }
+  if (!ref._digest && (!ref._tag || ref._tag === "latest")) {
+    ctx.addIssue({ code: "custom", message: "expected an image pinned by an exact version tag, not latest or untagged" });
+  }
+});
+
+export const MAINTENANCE_DAYS = [
+  "any",
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+  "sunday",
+] as const;
+
+const port = () => integer(1024, 65535);
+
+/**
+ * Constraints on each key's value. Keys are optional here: which ones a stack must set depends on
+ * `clusterProvider` and is checked in `validate.ts`, where all problems are gathered together.
+ */
+export const rawConfigSchema = z.object({
+  clusterProvider: oneOf(["k0s", "doks"]),
+  protect: boolean(),
+  tags: list(pattern(/^[A-Za-z0-9:_-]{1,255}$/, "tags of letters, digits, ':', '-' and '_'"), "tags"),
+
+  k0sVersion: pattern(/^v\d+\.\d+\.\d+\+k0s\.\d+$/, "a k0s release such as v1.34.1+k0s.0 (never latest)"),
+  k0sApiPort: port(),
+  ingressHttpPort: port(),
+  ingressHttpsPort: port(),
+  registryPort: port(),
+  registryImage: pinnedImage,
+
+  region: pattern(/^[a-z]{3}\d$/, "a DigitalOcean region slug such as fra1"),
+  kubernetesVersionPrefix: pattern(/^\d+\.\d+\.$/, 'a minor version prefix ending in a dot, such as "1.33."'),
+  haControlPlane: boolean(),
+  autoUpgrade: boolean(),
+  maintenanceDay: oneOf(MAINTENANCE_DAYS),
+  maintenanceStartTime: pattern(/^([01]\d|2[0-3]):[0-5]\d$/, "a UTC time HH:MM such as 03:00"),
+  surgeUpgrade: boolean(),
+  nodeSize: pattern(/^[a-z0-9]+(-[a-z0-9]+)+$/, "a Droplet size slug such as s-2vcpu-4gb"),
+  nodeAutoScale: boolean(),
+  nodeCount: integer(1, 100),
+  nodeMinCount: integer(1, 100),
+  nodeMaxCount: integer(1, 100),
+  vpcIpRange: pattern(IPV4_CIDR, "an IPv4 CIDR such as 10.110.0.0/20").refine((cidr) => {
+    const prefix = Number(cidr.split("/")[1]);
+    return prefix >= 16 && prefix <= 24;
+  }, "expected a VPC range between /16 and /24"),
+  apiAllowList: list(pattern(IPV4_CIDR, "IPv4 CIDRs such as 203.0.113.0/24"), "IPv4 CIDRs such as 203.0.113.0/24"),
+  registryName: pattern(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "3 to 63 lowercase letters, digits and dashes"),
+  registryTier: oneOf(["starter", "basic", "professional"]),
+} satisfies Record<keyof typeof KEY_TYPES, z.ZodType>);
+
+/** The keys' values after type and range checks, before the cross-key checks. */
+export type RawConfig = Partial<z.infer<typeof rawConfigSchema>>;

@@ -1,0 +1,76 @@
+/** The validated configuration of one stack: what the components are built from. */
+export type PlatformConfig = LocalPlatformConfig | CloudPlatformConfig;
+
+/** Settings every stack has. */
+interface CommonConfig {
+  /** Stack name, used only to derive resource names. Behaviour never depends on it. */
+  readonly stack: string;
+  /** Protect the cluster, the registry and data-holding resources from deletion. */
+  readonly protect: boolean;
+  /** Tags for DigitalOcean resources, the stack name included. */
+  readonly tags: readonly string[];
+}
+
+/** Everything on this machine: k0s in Docker and a local registry. */
+export interface LocalPlatformConfig extends CommonConfig {
+  readonly cluster: LocalClusterConfig;
+  readonly registry: LocalRegistryConfig;
+}
+
+/** DigitalOcean: DOKS and DOCR. */
+export interface CloudPlatformConfig extends CommonConfig {
+  readonly cluster: DoksClusterConfig;
+  readonly registry: DocrConfig;
+}
+
+/** A single-node k0s cluster in a Docker container on this machine. */
+export interface LocalClusterConfig {
+  readonly provider: "k0s";
+  /** k0s release, e.g. `v1.34.1+k0s.0`. */
+  readonly k0sVersion: string;
+  /** The k0s image for that release (`+` becomes `-` in the tag). */
+  readonly image: string;
+  /** Ports published on 127.0.0.1: Kubernetes API, ingress HTTP and HTTPS. */
+  readonly apiPort: number;
+  readonly ingressHttpPort: number;
+  readonly ingressHttpsPort: number;
+}
+
+/** A DigitalOcean Kubernetes (DOKS) cluster. */
+export interface DoksClusterConfig {
+  readonly provider: "doks";
+  readonly region: string;
+  /** Minor version to track (`1.33.`); resolved to the newest patch with getKubernetesVersions. */
+  readonly versionPrefix: string;
+  readonly ha: boolean;
+  readonly autoUpgrade: boolean;
+  readonly maintenance: { readonly day: string; readonly startTime: string };
+  readonly surgeUpgrade: boolean;
+  readonly nodePool: NodePoolConfig;
+  /** CIDR of the VPC; DigitalOcean picks one when absent. */
+  readonly vpcIpRange?: string;
+  /** CIDRs allowed to reach the API server; an empty list leaves the control-plane firewall off. */
+  readonly apiAllowList: readonly string[];
+}
+
+/** The default node pool: fixed size, or autoscaling between two bounds. */
+export type NodePoolConfig =
+  | { readonly size: string; readonly autoScale: false; readonly nodeCount: number }
+  | { readonly size: string; readonly autoScale: true; readonly minNodes: number; readonly maxNodes: number };
+
+/** A registry container on the cluster's Docker network, published on 127.0.0.1. */
+export interface LocalRegistryConfig {
+  readonly provider: "local";
+  readonly image: string;
+  readonly port: number;
+  /** Host that image references start with, the same from the host and from the node. */
+  readonly host: string;
+}
+
+/** A DigitalOcean Container Registry. */
+export interface DocrConfig {
+  readonly provider: "docr";
+  readonly name: string;
+  readonly tier: "starter" | "basic" | "professional";
+  readonly region: string;
+}

@@ -1,0 +1,14 @@
+// One Kubernetes platform per stack. Everything that differs between stacks comes from the
+// stack's configuration, which is validated as a whole before any resource is declared.
+import { createPlatform } from "./components/platform";
+import { loadConfig } from "./config";
+
+const config = loadConfig();
+const { cluster, registry } = createPlatform(config);
+
+export const clusterName = cluster.clusterName;
+export const clusterEndpoint = cluster.endpoint;
+/** Admin kubeconfig (secret): `pulumi stack output kubeconfig --show-secrets > kubeconfig`. */
+export const kubeconfig = cluster.kubeconfig;
+/** Prefix of the app's image references: push to it, the cluster pulls from it. */
+export const registryServer = registry.server;

@@ -1,0 +1,132 @@
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { readStackConfig } from "../../config";
+import { answerInvoke } from "./invokes";
+
+/** Stands in for a value Pulumi only learns during deployment (the engine's own sentinel). */
+export const UNKNOWN = rpc.unknownValue;
+/** Stands in for a secret value: the offline evaluation never sees (or prints) one. */
+export const SECRET = "[secret]";
+
+/** One resource the program declares, with the inputs it gives it. */
+export interface PlannedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** URN of the parent resource; null for top-level resources. */
+  readonly parent: string | null;
+  /** Whether a provider creates it (false for component resources). */
+  readonly custom: boolean;
+  /** Whether Pulumi refuses to delete it (`protect`). */
+  readonly protect: boolean;
+  /** Inputs as plain JSON; unknown values are {@link UNKNOWN}, secrets are {@link SECRET}. */
+  readonly inputs: Record<string, unknown>;
+}
+
+/** The desired state of one stack, as the program declares it. */
+export interface Evaluation {
+  readonly project: string;
+  readonly stack: string;
+  readonly resources: PlannedResource[];
+  /** Stack outputs in the same plain form as inputs. */
+  readonly outputs: Record<string, unknown>;
+}
+
+/**
+ * Runs the real program of `projectDir` for `stack` under the Pulumi SDK's mock runtime, in preview
+ * mode, and records every resource it registers. Configuration comes from the project and stack
+ * files exactly as the CLI would pass it; values known only after deployment stay unknown.
+ */
+export async function evaluateStack(projectDir: string, stack: string): Promise<Evaluation> {
+  const { project, values, secretKeys } = readStackConfig(projectDir, stack);
+  const resources: PlannedResource[] = [];
+
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: "", state: args.inputs }),
+      call: (args) => answerInvoke(args.token, args.inputs),
+    },
+    project,
+    stack,
+    true,
+  );
+  const monitor = settings.getMonitor() as unknown as MockMonitor;
+  const register = monitor.registerResource.bind(monitor);
+  // The mock API hides a resource's parent; the monitor's request carries it.
+  monitor.registerResource = (req: RegisterRequest, callback: (err: Error | null, resp: unknown) => void) => {
+    const parent = req.getParent() || null;
+    const urn = mockUrn(parent, req.getType(), req.getName(), project, stack);
+    resources.push({
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      parent,
+      custom: req.getCustom(),
+      protect: req.getProtect?.() ?? false,
+      inputs: toPlain(rpc.deserializeProperties(req.getObject() as never, true)) as Record<string, unknown>,
+    });
+    return register(req, callback);
+  };
+  pulumi.runtime.setAllConfig(values, secretKeys);
+
+  const exports = loadProgram(path.resolve(projectDir, "index.ts"));
+  const outputs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(exports)) outputs[key] = await settle(value);
+  await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  return { project, stack, resources, outputs };
+}
+
+interface RegisterRequest {
+  getParent(): string;
+  getType(): string;
+  getName(): string;
+  getCustom(): boolean;
+  getProtect?(): boolean;
+  getObject(): unknown;
+}
+
+/** The URN the mock monitor gives a resource, so that parent references match. */
+function mockUrn(parent: string | null, type: string, name: string, project: string, stack: string): string {
+  const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+  return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/** Loads the program fresh, so that several stacks can be evaluated in one process. */
+function loadProgram(entry: string): Record<string, unknown> {
+  const root = path.dirname(entry);
+  for (const cached of Object.keys(require.cache)) {
+    if (cached.startsWith(root) && !cached.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[cached];
+  }
+  return require(entry) as Record<string, unknown>;
+}
+
+async function settle(value: unknown): Promise<unknown> {
+  if (!pulumi.Output.isInstance(value)) return toPlain(value);
+  const output = value as pulumi.Output<unknown> & { isKnown: Promise<boolean>; isSecret: Promise<boolean> };
+  if (await output.isSecret) return SECRET;
+  if (!(await output.isKnown)) return UNKNOWN;
+  return new Promise((resolve) => output.apply((v) => resolve(toPlain(v))));
+}
+
+/** Deserialized RPC values to JSON: secrets hidden, unknowns marked, resources as their URN. */
+function toPlain(value: unknown): unknown {
+  if (value === undefined || value === null) return value ?? null;
+  if (pulumi.Output.isInstance(value)) return UNKNOWN;
+  if (value === (pulumi as unknown as { unknown?: unknown }).unknown || isUnknown(value)) return UNKNOWN;
+  if (rpc.isRpcSecret(value)) return SECRET;
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (pulumi.Resource.isInstance(value)) return "<resource reference>";
+  if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return "<asset>";
+  if (typeof value === "object") {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toPlain(v)]));
+  }
+  return value;
+}
+
+function isUnknown(value: unknown): boolean {
+  // The SDK's `unknown` marker is an instance of its internal Unknown class.
+  return typeof value === "object" && value !== null && value.constructor?.name === "Unknown";
+}
