@@ -1,0 +1,101 @@
+// The policy list, in a module of its own so tests and tools import it without starting the analyzer.
+import type { Policies } from "@pulumi/policy";
+import { disallowHostNamespaces } from "./workload/disallowHostNamespaces";
+import { disallowHostPath } from "./workload/disallowHostPath";
+import { disallowHostPorts } from "./workload/disallowHostPorts";
+import { disallowHostProcess } from "./workload/disallowHostProcess";
+import { disallowPrivilegeEscalation } from "./workload/disallowPrivilegeEscalation";
+import { disallowPrivilegedContainers } from "./workload/disallowPrivilegedContainers";
+import { disallowProbeHost } from "./workload/disallowProbeHost";
+import { disallowSecretEnvLiterals } from "./workload/disallowSecretEnvLiterals";
+import { disallowServiceAccountTokenAutomount } from "./workload/disallowServiceAccountTokenAutomount";
+import { disallowUnpinnedImages } from "./workload/disallowUnpinnedImages";
+import { requireDropAllCapabilities } from "./workload/requireDropAllCapabilities";
+import { requireNonRoot } from "./workload/requireNonRoot";
+import { requireProbes } from "./workload/requireProbes";
+import { requireReadOnlyRootFilesystem } from "./workload/requireReadOnlyRootFilesystem";
+import { requireResourceLimits } from "./workload/requireResourceLimits";
+import { requireSeccompProfile } from "./workload/requireSeccompProfile";
+import { restrictAddedCapabilities } from "./workload/restrictAddedCapabilities";
+import { restrictAppArmor } from "./workload/restrictAppArmor";
+import { restrictProcMount } from "./workload/restrictProcMount";
+import { restrictSeLinux } from "./workload/restrictSeLinux";
+import { restrictSeccomp } from "./workload/restrictSeccomp";
+import { restrictSysctls } from "./workload/restrictSysctls";
+import { restrictVolumeTypes } from "./workload/restrictVolumeTypes";
+import { disallowDefaultNamespace } from "./resources/disallowDefaultNamespace";
+import { disallowExternalIps } from "./resources/disallowExternalIps";
+import { disallowNodePortServices } from "./resources/disallowNodePortServices";
+import { disallowPrivilegedDockerContainers } from "./resources/disallowPrivilegedDockerContainers";
+import { disallowSecretsInConfigMaps } from "./resources/disallowSecretsInConfigMaps";
+import { requireDatabaseStandby } from "./resources/requireDatabaseStandby";
+import { requireDoksResilience } from "./resources/requireDoksResilience";
+import { requireIngressTls } from "./resources/requireIngressTls";
+import { requirePinnedDockerImages } from "./resources/requirePinnedDockerImages";
+import { requirePinnedDoksVersion } from "./resources/requirePinnedDoksVersion";
+import { requirePinnedHelmCharts } from "./resources/requirePinnedHelmCharts";
+import { restrictDocrTier } from "./resources/restrictDocrTier";
+import { restrictLoadBalancerServices } from "./resources/restrictLoadBalancerServices";
+import { disallowReplicasWithHpa } from "./stack/disallowReplicasWithHpa";
+import { requireDatabaseFirewall } from "./stack/requireDatabaseFirewall";
+import { requireHpaMinReplicas } from "./stack/requireHpaMinReplicas";
+import { requireNamespacePsaLabels } from "./stack/requireNamespacePsaLabels";
+import { requireNetworkPolicies } from "./stack/requireNetworkPolicies";
+import { requirePodDisruptionBudget } from "./stack/requirePodDisruptionBudget";
+
+/** Workload policies: every pod-carrying kind, every container list. */
+export const workloadPolicies: Policies = [
+  disallowHostNamespaces,
+  disallowHostPath,
+  disallowHostPorts,
+  disallowHostProcess,
+  disallowPrivilegeEscalation,
+  disallowPrivilegedContainers,
+  disallowProbeHost,
+  disallowSecretEnvLiterals,
+  disallowServiceAccountTokenAutomount,
+  disallowUnpinnedImages,
+  requireDropAllCapabilities,
+  requireNonRoot,
+  requireProbes,
+  requireReadOnlyRootFilesystem,
+  requireResourceLimits,
+  requireSeccompProfile,
+  restrictAddedCapabilities,
+  restrictAppArmor,
+  restrictProcMount,
+  restrictSeLinux,
+  restrictSeccomp,
+  restrictSysctls,
+  restrictVolumeTypes,
+];
+
+/** Policies for Services, Ingresses, ConfigMaps, Helm, Docker and DigitalOcean resources. */
+export const resourcePolicies: Policies = [
+  disallowDefaultNamespace,
+  disallowExternalIps,
+  disallowNodePortServices,
+  disallowPrivilegedDockerContainers,
+  disallowSecretsInConfigMaps,
+  requireDatabaseStandby,
+  requireDoksResilience,
+  requireIngressTls,
+  requirePinnedDockerImages,
+  requirePinnedDoksVersion,
+  requirePinnedHelmCharts,
+  restrictDocrTier,
+  restrictLoadBalancerServices,
+];
+
+/** Checks that span resources (network policies, disruption budgets, autoscaling, namespaces, databases). */
+export const stackPolicies: Policies = [
+  disallowReplicasWithHpa,
+  requireDatabaseFirewall,
+  requireHpaMinReplicas,
+  requireNamespacePsaLabels,
+  requireNetworkPolicies,
+  requirePodDisruptionBudget,
+];
+
+/** Every policy of the k8s-platform pack. */
+export const policies: Policies = [...workloadPolicies, ...resourcePolicies, ...stackPolicies];
