@@ -37,6 +37,11 @@ export function createPlatform(config: PlatformConfig): PlatformLayer {
     protect: config.protect,
   });
   const { provider: _provider, ...doks } = config.cluster;
-  const cluster = new DoksCluster(name, { ...doks, tags: config.tags, protect: config.protect, registry: registry.registry });
+  const cluster = new DoksCluster(name, {
+    ...doks,
+    tags: config.tags,
+    protect: config.protect,
+    registry: registry.registry,
+  });
   return { cluster, registry };
 }

@@ -34,9 +34,11 @@ const integer = (min: number, max: number) =>
       .max(max, `expected an integer from ${min} to ${max}`),
   );
 
-const boolean = () => z.preprocess(fromConfigString("boolean"), z.boolean({ error: "expected true or false" }));
+const boolean = () =>
+  z.preprocess(fromConfigString("boolean"), z.boolean({ error: "expected true or false" }));
 
-const pattern = (re: RegExp, expected: string) => z.string({ error: `expected ${expected}` }).regex(re, `expected ${expected}`);
+const pattern = (re: RegExp, expected: string) =>
+  z.string({ error: `expected ${expected}` }).regex(re, `expected ${expected}`);
 
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `expected one of ${values.join(", ")}` });
@@ -56,7 +58,10 @@ const pinnedImage = z.string({ error: "expected an image reference" }).superRefi
     return;
   }
   if (!ref._digest && (!ref._tag || ref._tag === "latest")) {
-    ctx.addIssue({ code: "custom", message: "expected an image pinned by an exact version tag, not latest or untagged" });
+    ctx.addIssue({
+      code: "custom",
+      message: "expected an image pinned by an exact version tag, not latest or untagged",
+    });
   }
 });
 
@@ -82,7 +87,7 @@ export const rawConfigSchema = z.object({
   protect: boolean(),
   tags: list(pattern(/^[A-Za-z0-9:_-]{1,255}$/, "tags of letters, digits, ':', '-' and '_'"), "tags"),
 
-  k0sVersion: pattern(/^v\d+\.\d+\.\d+\+k0s\.\d+$/, "a k0s release such as v1.34.1+k0s.0 (never latest)"),
+  k0sVersion: pattern(/^v\d+\.\d+\.\d+\+k0s\.\d+$/, "a k0s release such as v1.36.3+k0s.2 (never latest)"),
   k0sApiPort: port(),
   ingressHttpPort: port(),
   ingressHttpsPort: port(),
@@ -105,7 +110,10 @@ export const rawConfigSchema = z.object({
     const prefix = Number(cidr.split("/")[1]);
     return prefix >= 16 && prefix <= 24;
   }, "expected a VPC range between /16 and /24"),
-  apiAllowList: list(pattern(IPV4_CIDR, "IPv4 CIDRs such as 203.0.113.0/24"), "IPv4 CIDRs such as 203.0.113.0/24"),
+  apiAllowList: list(
+    pattern(IPV4_CIDR, "IPv4 CIDRs such as 203.0.113.0/24"),
+    "IPv4 CIDRs such as 203.0.113.0/24",
+  ),
   registryName: pattern(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "3 to 63 lowercase letters, digits and dashes"),
   registryTier: oneOf(["starter", "basic", "professional"]),
 } satisfies Record<keyof typeof KEY_TYPES, z.ZodType>);

@@ -23,7 +23,13 @@ export class StackFileError extends Error {
 /** Stand-in for a `secure:` value: the offline tools never decrypt secrets. */
 export const SECRET_PLACEHOLDER = "[secret]";
 
-const STACK_FILE_KEYS = new Set(["config", "encryptionsalt", "secretsprovider", "encryptedkey", "environment"]);
+const STACK_FILE_KEYS = new Set([
+  "config",
+  "encryptionsalt",
+  "secretsprovider",
+  "encryptedkey",
+  "environment",
+]);
 
 /**
  * Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` the way the Pulumi CLI does: project-level values
@@ -35,20 +41,26 @@ export function readStackConfig(projectDir: string, stack: string): StackConfigV
   const projectFile = path.join(projectDir, "Pulumi.yaml");
   const project = readYamlMap(projectFile);
   const name = project.name;
-  if (typeof name !== "string" || name === "") throw new StackFileError(`${projectFile}: "name" must be the project name`);
+  if (typeof name !== "string" || name === "")
+    throw new StackFileError(`${projectFile}: "name" must be the project name`);
 
   const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(stackFile)) {
-    throw new StackFileError(`${stackFile}: no such stack file (stacks here: ${listStacks(projectDir).join(", ")})`);
+    throw new StackFileError(
+      `${stackFile}: no such stack file (stacks here: ${listStacks(projectDir).join(", ")})`,
+    );
   }
   const stackDoc = readYamlMap(stackFile);
   for (const key of Object.keys(stackDoc)) {
     if (!STACK_FILE_KEYS.has(key)) {
-      throw new StackFileError(`${stackFile}: unknown top-level key "${key}" (expected ${[...STACK_FILE_KEYS].join(", ")})`);
+      throw new StackFileError(
+        `${stackFile}: unknown top-level key "${key}" (expected ${[...STACK_FILE_KEYS].join(", ")})`,
+      );
     }
   }
   const stackConfig = stackDoc.config ?? {};
-  if (!isPlainObject(stackConfig)) throw new StackFileError(`${stackFile}: "config" must be a map of keys to values`);
+  if (!isPlainObject(stackConfig))
+    throw new StackFileError(`${stackFile}: "config" must be a map of keys to values`);
 
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -56,7 +68,8 @@ export function readStackConfig(projectDir: string, stack: string): StackConfigV
     if (!/^[^:\s]+:[^:\s]+$/.test(key)) {
       throw new StackFileError(`${stackFile}: config key "${key}" must be namespaced, e.g. "${name}:${key}"`);
     }
-    if (raw === null || raw === undefined) throw new StackFileError(`${stackFile}: config key "${key}" has no value`);
+    if (raw === null || raw === undefined)
+      throw new StackFileError(`${stackFile}: config key "${key}" has no value`);
     const { text, secret } = toConfigString(raw);
     values[key] = text;
     if (secret) secretKeys.push(key);
@@ -117,7 +130,9 @@ function readYamlMap(file: string): Record<string, unknown> {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (error) {
-    throw new StackFileError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new StackFileError(
+      `${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -125,7 +140,8 @@ function readYamlMap(file: string): Record<string, unknown> {
     const where = first.linePos?.[0] ? `:${first.linePos[0].line}:${first.linePos[0].col}` : "";
     throw new StackFileError(`${file}${where}: invalid YAML: ${first.message.split("\n")[0]}`);
   }
-  if (doc.contents !== null && !isMap(doc.contents)) throw new StackFileError(`${file}: expected a YAML map at the top level`);
+  if (doc.contents !== null && !isMap(doc.contents))
+    throw new StackFileError(`${file}: expected a YAML map at the top level`);
   return (doc.toJS() ?? {}) as Record<string, unknown>;
 }
 

@@ -1,4 +1,3 @@
-
 import { ConfigError } from "./errors";
 import { KEY_TYPES, KeyName, PROJECT } from "./keys";
 import { RawConfig, rawConfigSchema } from "./schema";
@@ -6,7 +5,12 @@ import { DoksClusterConfig, LocalClusterConfig, NodePoolConfig, PlatformConfig }
 
 const KEY_NAMES = Object.keys(KEY_TYPES) as KeyName[];
 // Pulumi requires a value for every declared key, so these default to "" in Pulumi.yaml: not set.
-const EMPTY_MEANS_UNSET: readonly KeyName[] = ["region", "kubernetesVersionPrefix", "vpcIpRange", "registryName"];
+const EMPTY_MEANS_UNSET: readonly KeyName[] = [
+  "region",
+  "kubernetesVersionPrefix",
+  "vpcIpRange",
+  "registryName",
+];
 // Keys that only matter on DOKS and are refused on k0s once given a meaningful value.
 const DOKS_ONLY: readonly KeyName[] = EMPTY_MEANS_UNSET;
 const DOKS_ONLY_WHEN_TRUE: readonly KeyName[] = ["haControlPlane", "autoUpgrade", "nodeAutoScale"];
@@ -20,7 +24,11 @@ const full = (key: string) => `${PROJECT}:${key}`;
  *
  * @throws ConfigError listing every problem at once, never only the first.
  */
-export function parseConfig(values: Readonly<Record<string, string>>, stack: string, source: string): PlatformConfig {
+export function parseConfig(
+  values: Readonly<Record<string, string>>,
+  stack: string,
+  source: string,
+): PlatformConfig {
   const problems: string[] = [];
   const given: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
@@ -103,9 +111,10 @@ class CrossChecks {
   private local(stack: string, protect?: boolean, tags?: string[]): PlatformConfig | undefined {
     for (const key of DOKS_ONLY) this.forbid(key, "applies only when platform:clusterProvider is doks");
     for (const key of DOKS_ONLY_WHEN_TRUE) {
-      if (this.raw[key] === true) this.problems.push(`${full(key)}: applies only when platform:clusterProvider is doks`);
+      if (this.raw[key] === true)
+        this.problems.push(`${full(key)}: applies only when platform:clusterProvider is doks`);
     }
-    const k0sVersion = this.require("k0sVersion", "expected a k0s release such as v1.34.1+k0s.0");
+    const k0sVersion = this.require("k0sVersion", "expected a k0s release such as v1.36.3+k0s.2");
     const apiPort = this.require("k0sApiPort", "expected a port number");
     const ingressHttpPort = this.require("ingressHttpPort", "expected a port number");
     const ingressHttpsPort = this.require("ingressHttpsPort", "expected a port number");
@@ -137,17 +146,28 @@ class CrossChecks {
       protect,
       tags: [stack, ...tags],
       cluster,
-      registry: { provider: "local", image: registryImage, port: registryPort, host: `localhost:${registryPort}` },
+      registry: {
+        provider: "local",
+        image: registryImage,
+        port: registryPort,
+        host: `localhost:${registryPort}`,
+      },
     };
   }
 
   private doks(stack: string, protect?: boolean, tags?: string[]): PlatformConfig | undefined {
-    const region = this.require("region", "expected a DigitalOcean region slug such as fra1 (clusterProvider is doks)");
+    const region = this.require(
+      "region",
+      "expected a DigitalOcean region slug such as fra1 (clusterProvider is doks)",
+    );
     const versionPrefix = this.require(
       "kubernetesVersionPrefix",
       'expected a minor version prefix such as "1.33." (clusterProvider is doks)',
     );
-    const registryName = this.require("registryName", "expected the registry's name (clusterProvider is doks)");
+    const registryName = this.require(
+      "registryName",
+      "expected the registry's name (clusterProvider is doks)",
+    );
     const registryTier = this.require("registryTier", "expected starter, basic or professional");
     const ha = this.require("haControlPlane", "expected true or false");
     const autoUpgrade = this.require("autoUpgrade", "expected true or false");
@@ -198,16 +218,27 @@ class CrossChecks {
     const size = this.require("nodeSize", "expected a Droplet size slug");
     const autoScale = this.require("nodeAutoScale", "expected true or false");
     if (autoScale === true) {
-      const minNodes = this.require("nodeMinCount", "expected the smallest node count (platform:nodeAutoScale is true)");
-      const maxNodes = this.require("nodeMaxCount", "expected the largest node count (platform:nodeAutoScale is true)");
+      const minNodes = this.require(
+        "nodeMinCount",
+        "expected the smallest node count (platform:nodeAutoScale is true)",
+      );
+      const maxNodes = this.require(
+        "nodeMaxCount",
+        "expected the largest node count (platform:nodeAutoScale is true)",
+      );
       if (minNodes !== undefined && maxNodes !== undefined && minNodes > maxNodes) {
-        this.problems.push(`${full("nodeMinCount")}: must be ≤ platform:nodeMaxCount (${maxNodes}), got ${minNodes}`);
+        this.problems.push(
+          `${full("nodeMinCount")}: must be ≤ platform:nodeMaxCount (${maxNodes}), got ${minNodes}`,
+        );
       }
       if (size === undefined || minNodes === undefined || maxNodes === undefined) return undefined;
       return { size, autoScale: true, minNodes, maxNodes };
     }
     if (autoScale === false) {
-      const nodeCount = this.require("nodeCount", "expected the node count (platform:nodeAutoScale is false)");
+      const nodeCount = this.require(
+        "nodeCount",
+        "expected the node count (platform:nodeAutoScale is false)",
+      );
       if (size === undefined || nodeCount === undefined) return undefined;
       return { size, autoScale: false, nodeCount };
     }
@@ -216,7 +247,8 @@ class CrossChecks {
 
   private require<K extends KeyName>(key: K, expected: string): NonNullable<RawConfig[K]> | undefined {
     const value = this.raw[key];
-    if (value === undefined && !this.invalid.has(key)) this.problems.push(`${full(key)}: required, ${expected}`);
+    if (value === undefined && !this.invalid.has(key))
+      this.problems.push(`${full(key)}: required, ${expected}`);
     return value ?? undefined;
   }
 
@@ -235,4 +267,3 @@ class CrossChecks {
     }
   }
 }
-

@@ -28,7 +28,9 @@ function exitCodeFor(error: unknown): number {
     process.stderr.write(`plan: ${error.message}\n`);
     return 2;
   }
-  process.stderr.write(`plan: the program failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `plan: the program failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   return 3;
 }
 

@@ -68,7 +68,9 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
         registryIntegration: args.registry !== undefined,
         tags,
         controlPlaneFirewall:
-          args.apiAllowList.length > 0 ? { enabled: true, allowedAddresses: [...args.apiAllowList] } : undefined,
+          args.apiAllowList.length > 0
+            ? { enabled: true, allowedAddresses: [...args.apiAllowList] }
+            : undefined,
         nodePool: {
           name: `${name}-default`,
           size: pool.size,
@@ -89,11 +91,20 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
       pulumi
         .all([cluster.name, cluster.id, cluster.endpoint, cluster.kubeConfigs])
         .apply(([clusterName, clusterId, endpoint, kubeConfigs]) =>
-          doksExecKubeconfig({ clusterName, clusterId, endpoint, caCertificate: kubeConfigs[0]?.clusterCaCertificate ?? "" }),
+          doksExecKubeconfig({
+            clusterName,
+            clusterId,
+            endpoint,
+            caCertificate: kubeConfigs[0]?.clusterCaCertificate ?? "",
+          }),
         ),
     );
     this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, child);
 
-    this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint, kubeconfig: this.kubeconfig });
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      endpoint: this.endpoint,
+      kubeconfig: this.kubeconfig,
+    });
   }
 }

@@ -50,7 +50,12 @@ export class K0sCluster extends pulumi.ComponentResource implements Cluster {
     const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true }, child);
     const data = new docker.Volume(`${name}-data`, { name: `${name}-data` }, child);
     const podLogs = new docker.Volume(`${name}-pod-logs`, { name: `${name}-pod-logs` }, child);
-    const loopback = (internal: number, external: number) => ({ internal, external, ip: "127.0.0.1", protocol: "tcp" });
+    const loopback = (internal: number, external: number) => ({
+      internal,
+      external,
+      ip: "127.0.0.1",
+      protocol: "tcp",
+    });
 
     const node = new docker.Container(
       `${name}-node`,
@@ -105,7 +110,11 @@ export class K0sCluster extends pulumi.ComponentResource implements Cluster {
     this.kubeconfig = pulumi.secret(admin.stdout.apply((text) => rewriteServer(text, server)));
     this.registryHost = args.registryMirror.host;
     // A laptop cluster can vanish with its container; let Pulumi forget its objects then.
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, deleteUnreachable: true }, child);
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: this.kubeconfig, deleteUnreachable: true },
+      child,
+    );
 
     // KEP-1755: tells tools (Tilt, Skaffold, ...) which registry this cluster pulls from.
     new k8s.core.v1.ConfigMap(
@@ -119,6 +128,10 @@ export class K0sCluster extends pulumi.ComponentResource implements Cluster {
       { parent: this, provider: this.provider },
     );
 
-    this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint, kubeconfig: this.kubeconfig });
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      endpoint: this.endpoint,
+      kubeconfig: this.kubeconfig,
+    });
   }
 }

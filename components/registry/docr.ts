@@ -41,7 +41,9 @@ export class DigitalOceanRegistry extends pulumi.ComponentResource implements Re
     this.server = this.registry.endpoint;
     this.pullDockerConfigJson = pulumi.secret(pull.dockerCredentials);
     this.pushAuth = pulumi.secret(
-      pulumi.all([this.registry.serverUrl, push.dockerCredentials]).apply(([server, json]) => authFromDockerConfig(server, json)),
+      pulumi
+        .all([this.registry.serverUrl, push.dockerCredentials])
+        .apply(([server, json]) => authFromDockerConfig(server, json)),
     );
     this.registerOutputs({ server: this.server });
   }

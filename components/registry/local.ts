@@ -29,7 +29,11 @@ export class LocalRegistry extends pulumi.ComponentResource implements Registry 
     super("platform:registry:LocalRegistry", name, {}, opts);
     const child = { parent: this };
 
-    const network = new docker.Network(`${name}-network`, { name: `${name}-network`, driver: "bridge" }, child);
+    const network = new docker.Network(
+      `${name}-network`,
+      { name: `${name}-network`, driver: "bridge" },
+      child,
+    );
     const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true }, child);
     // Pushed images live in a volume, so they survive the container being recreated.
     const data = new docker.Volume(`${name}-data`, { name: `${name}-data` }, child);

@@ -42,25 +42,58 @@ export interface Evaluation {
  */
 export async function evaluateStack(projectDir: string, stack: string): Promise<Evaluation> {
   const { project, values, secretKeys } = readStackConfig(projectDir, stack);
-  const resources: PlannedResource[] = [];
+  const entry = path.resolve(projectDir, "index.ts");
+  return runUnderMocks({ project, stack, config: values, secretKeys }, () => loadProgram(entry));
+}
 
+/** How {@link runUnderMocks} sets up the mock runtime. */
+export interface MockRun {
+  readonly project: string;
+  readonly stack: string;
+  /** Full config keys to the strings a program receives. */
+  readonly config: Record<string, string>;
+  readonly secretKeys?: readonly string[];
+  /** Answers provider functions; default: {@link answerInvoke}. */
+  readonly invoke?: (token: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+  /** Preview (unknown computed values) or update. Default: preview. */
+  readonly preview?: boolean;
+  /** Extra state a resource reports back (its computed outputs), e.g. a command's stdout in a test. */
+  readonly outputsOf?: (
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+  ) => Record<string, unknown> | undefined;
+}
+
+/**
+ * Runs `program` under the SDK's mock runtime and records every resource it registers. Returns
+ * the resources and the settled values of what `program` returns (its stack outputs).
+ */
+export async function runUnderMocks(
+  run: MockRun,
+  program: () => Record<string, unknown>,
+): Promise<Evaluation> {
+  const resources: PlannedResource[] = [];
+  const invoke = run.invoke ?? answerInvoke;
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: "", state: args.inputs }),
-      call: (args) => answerInvoke(args.token, args.inputs),
+      newResource: (args) => ({
+        id: run.preview === false ? `${args.name}-id` : "",
+        state: { ...args.inputs, ...run.outputsOf?.(args.type, args.name, args.inputs) },
+      }),
+      call: (args) => invoke(args.token, args.inputs),
     },
-    project,
-    stack,
-    true,
+    run.project,
+    run.stack,
+    run.preview ?? true,
   );
   const monitor = settings.getMonitor() as unknown as MockMonitor;
   const register = monitor.registerResource.bind(monitor);
   // The mock API hides a resource's parent; the monitor's request carries it.
   monitor.registerResource = (req: RegisterRequest, callback: (err: Error | null, resp: unknown) => void) => {
     const parent = req.getParent() || null;
-    const urn = mockUrn(parent, req.getType(), req.getName(), project, stack);
     resources.push({
-      urn,
+      urn: mockUrn(parent, req.getType(), req.getName(), run.project, run.stack),
       type: req.getType(),
       name: req.getName(),
       parent,
@@ -70,13 +103,13 @@ export async function evaluateStack(projectDir: string, stack: string): Promise<
     });
     return register(req, callback);
   };
-  pulumi.runtime.setAllConfig(values, secretKeys);
+  pulumi.runtime.setAllConfig(run.config, [...(run.secretKeys ?? [])]);
 
-  const exports = loadProgram(path.resolve(projectDir, "index.ts"));
+  const exports = program();
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exports)) outputs[key] = await settle(value);
   await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  return { project, stack, resources, outputs };
+  return { project: run.project, stack: run.stack, resources, outputs };
 }
 
 interface RegisterRequest {
@@ -98,8 +131,11 @@ function mockUrn(parent: string | null, type: string, name: string, project: str
 function loadProgram(entry: string): Record<string, unknown> {
   const root = path.dirname(entry);
   for (const cached of Object.keys(require.cache)) {
-    if (cached.startsWith(root) && !cached.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[cached];
+    if (cached.startsWith(root) && !cached.includes(`${path.sep}node_modules${path.sep}`))
+      delete require.cache[cached];
   }
+  // A fresh synchronous load, as the Pulumi CLI does it: `import()` would cache the first stack.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(entry) as Record<string, unknown>;
 }
 
@@ -121,7 +157,9 @@ function toPlain(value: unknown): unknown {
   if (pulumi.Resource.isInstance(value)) return "<resource reference>";
   if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return "<asset>";
   if (typeof value === "object") {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toPlain(v)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toPlain(v)]),
+    );
   }
   return value;
 }

@@ -6,7 +6,14 @@ export const UNKNOWN_MARKER = "(unknown until deploy)";
 /** The plan as one JSON document (`npm run plan -- --json`). */
 export interface PlanDocument {
   readonly stack: string;
-  readonly resources: { urn: string; type: string; name: string; parent: string | null; protect: boolean; inputs: unknown }[];
+  readonly resources: {
+    urn: string;
+    type: string;
+    name: string;
+    parent: string | null;
+    protect: boolean;
+    inputs: unknown;
+  }[];
   readonly outputs: Record<string, unknown>;
   readonly violations: readonly unknown[];
 }
@@ -46,7 +53,9 @@ export function renderTree(evaluation: Evaluation): string {
     const parent = resource.parent && known.has(resource.parent) ? resource.parent : null;
     children.set(parent, [...(children.get(parent) ?? []), resource]);
   }
-  const lines = [`stack ${evaluation.stack} (project ${evaluation.project}): ${evaluation.resources.length} resources`];
+  const lines = [
+    `stack ${evaluation.stack} (project ${evaluation.project}): ${evaluation.resources.length} resources`,
+  ];
   const walk = (parent: string | null, prefix: string) => {
     const list = children.get(parent) ?? [];
     list.forEach((resource, i) => {

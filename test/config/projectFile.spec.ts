@@ -1,0 +1,43 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { KEY_TYPES } from "../../config";
+import { PROJECT_DIR } from "../helpers";
+
+interface Declaration {
+  type: string;
+  default?: unknown;
+  description?: string;
+}
+
+describe("Pulumi.yaml", () => {
+  const project = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
+    name: string;
+    runtime: { name: string };
+    config: Record<string, Declaration>;
+  };
+
+  it("is the nodejs project `platform`", () => {
+    assert.equal(project.name, "platform");
+    assert.equal(project.runtime.name, "nodejs");
+  });
+
+  it("declares exactly the keys the config module validates, with the same types", () => {
+    const declared = Object.fromEntries(Object.entries(project.config).map(([key, d]) => [key, d.type]));
+    assert.deepEqual(declared, KEY_TYPES);
+  });
+
+  it("describes every key", () => {
+    for (const [key, declaration] of Object.entries(project.config)) {
+      assert.ok((declaration.description ?? "").length > 10, `platform:${key} has no description`);
+    }
+  });
+
+  it("leaves only clusterProvider without a default, so a new stack must choose where it runs", () => {
+    const withoutDefault = Object.entries(project.config)
+      .filter(([, d]) => d.default === undefined)
+      .map(([key]) => key);
+    assert.deepEqual(withoutDefault, ["clusterProvider"]);
+  });
+});

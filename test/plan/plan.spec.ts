@@ -1,0 +1,143 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PROJECT_DIR } from "../helpers";
+
+// The plan runs as a user runs it, in a copy of the project, so that broken stack files can be tried.
+const COPIED = [
+  "Pulumi.yaml",
+  "Pulumi.dev.yaml",
+  "Pulumi.staging.yaml",
+  "Pulumi.prod.yaml",
+  "index.ts",
+  "tsconfig.json",
+  "package.json",
+];
+const COPIED_DIRS = ["config", "components", "scripts", "policies"];
+
+function projectCopy(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+  for (const file of COPIED) fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(dir, file));
+  for (const sub of COPIED_DIRS) {
+    if (fs.existsSync(path.join(PROJECT_DIR, sub)))
+      fs.cpSync(path.join(PROJECT_DIR, sub), path.join(dir, sub), { recursive: true });
+  }
+  fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"));
+  return dir;
+}
+
+function plan(dir: string, ...args: string[]) {
+  const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
+  const result = spawnSync(tsx, [path.join(dir, "scripts", "plan.ts"), ...args], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run plan", function () {
+  this.timeout(60_000);
+  let dir: string;
+  before(() => {
+    dir = projectCopy();
+  });
+
+  for (const [stack, expected] of [
+    ["dev", ["docker:index/container:Container", "command:local:Command", "kubernetes:core/v1:ConfigMap"]],
+    [
+      "staging",
+      [
+        "digitalocean:index/kubernetesCluster:KubernetesCluster",
+        "digitalocean:index/containerRegistry:ContainerRegistry",
+      ],
+    ],
+    ["prod", ["digitalocean:index/kubernetesCluster:KubernetesCluster", "digitalocean:index/vpc:Vpc"]],
+  ] as const) {
+    it(`prints ${stack}'s resources as one JSON document`, () => {
+      const { code, stdout, stderr } = plan(dir, "--stack", stack, "--json");
+      assert.equal(code, 0, stderr);
+      const doc = JSON.parse(stdout) as {
+        stack: string;
+        resources: { type: string; urn: string; inputs: unknown }[];
+        violations: unknown[];
+      };
+      assert.equal(doc.stack, stack);
+      const types = new Set(doc.resources.map((r) => r.type));
+      for (const type of expected) assert.ok(types.has(type), `${stack} has no ${type}`);
+      assert.ok(Array.isArray(doc.violations));
+      for (const r of doc.resources) assert.match(r.urn, new RegExp(`^urn:pulumi:${stack}::platform::`));
+      assert.ok(
+        !stdout.includes("04da6b54-80e4-46f7-96ec-b56ff0331ba9"),
+        "unknowns are marked, not printed as the sentinel",
+      );
+    });
+  }
+
+  it("marks values unknown until deploy instead of inventing them", () => {
+    const doc = JSON.parse(plan(dir, "--stack", "prod", "--json").stdout) as {
+      resources: { type: string; inputs: Record<string, unknown> }[];
+    };
+    const cluster = doc.resources.find(
+      (r) => r.type === "digitalocean:index/kubernetesCluster:KubernetesCluster",
+    );
+    assert.equal(cluster?.inputs.version, "(unknown until deploy)");
+  });
+
+  it("prints a readable tree by default", () => {
+    const { code, stdout } = plan(dir, "--stack", "dev");
+    assert.equal(code, 0);
+    assert.match(stdout, /^stack dev \(project platform\): \d+ resources$/m);
+    assert.match(stdout, /^└─ platform:cluster:K0sCluster {2}platform-dev$/m);
+    assert.match(stdout, /^ {3}├─ docker:index\/container:Container {2}platform-dev-node$/m);
+    assert.match(stdout, /^ {2}kubeconfig: \[secret\]$/m);
+  });
+
+  it("refuses a misspelt key with exit code 2, naming the file and the key, without a stack trace", () => {
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.typo.yaml"),
+      "config:\n  platform:clusterProvider: k0s\n  platform:registyPort: 5002\n",
+    );
+    const { code, stderr, stdout } = plan(dir, "--stack", "typo", "--json");
+    assert.equal(code, 2);
+    assert.equal(stdout, "");
+    assert.equal(
+      stderr,
+      "plan: invalid configuration in Pulumi.typo.yaml:\n  - platform:registyPort: unknown key (did you mean platform:registryPort?)\n",
+    );
+  });
+
+  it("refuses a wrong type with exit code 2", () => {
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.types.yaml"),
+      "config:\n  platform:clusterProvider: k0s\n  platform:k0sApiPort: high\n",
+    );
+    const { code, stderr } = plan(dir, "--stack", "types");
+    assert.equal(code, 2);
+    assert.match(stderr, /platform:k0sApiPort: expected an integer from 1024 to 65535, got high/);
+    assert.doesNotMatch(stderr, /\n\s+at /, "no stack trace");
+  });
+
+  it("refuses broken YAML with exit code 2, naming the file", () => {
+    fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), "config:\n  platform:clusterProvider: [k0s\n");
+    const { code, stderr } = plan(dir, "--stack", "broken");
+    assert.equal(code, 2);
+    assert.match(
+      stderr,
+      new RegExp(
+        `^plan: ${path.join(dir, "Pulumi.broken.yaml").replace(/[.]/g, "\\.")}:\\d+:\\d+: invalid YAML`,
+      ),
+    );
+  });
+
+  it("refuses bad usage with exit code 2", () => {
+    assert.equal(plan(dir).code, 2);
+    assert.equal(plan(dir, "--stack").code, 2);
+    assert.equal(plan(dir, "--stack", "dev", "--yaml").code, 2);
+    assert.match(
+      plan(dir, "--stack", "missing").stderr,
+      /Pulumi\.missing\.yaml: no such stack file \(stacks here: /,
+    );
+  });
+});

@@ -1,0 +1,64 @@
+import * as assert from "node:assert/strict";
+import { evaluateStack, Evaluation } from "../../scripts/lib/evaluate";
+import { only, PROJECT_DIR } from "../helpers";
+
+describe("the program per stack", () => {
+  const evaluations = new Map<string, Evaluation>();
+  before(async () => {
+    for (const stack of ["dev", "staging", "prod"])
+      evaluations.set(stack, await evaluateStack(PROJECT_DIR, stack));
+  });
+
+  it("builds dev from a local registry and a k0s node, with no cloud resource", () => {
+    const dev = evaluations.get("dev")!;
+    assert.ok(!dev.resources.some((r) => r.type.startsWith("digitalocean:")));
+    only(dev, "platform:cluster:K0sCluster", "platform-dev");
+    only(dev, "platform:registry:LocalRegistry", "platform-dev-registry");
+    assert.deepEqual(dev.outputs, {
+      clusterName: "platform-dev-node",
+      clusterEndpoint: "https://localhost:6443",
+      kubeconfig: "[secret]",
+      registryServer: "localhost:5001",
+    });
+  });
+
+  it("builds staging and prod on DigitalOcean with no Docker resource", () => {
+    for (const stack of ["staging", "prod"]) {
+      const evaluation = evaluations.get(stack)!;
+      assert.ok(!evaluation.resources.some((r) => r.type.startsWith("docker:")), stack);
+      only(evaluation, "platform:cluster:DoksCluster", `platform-${stack}`);
+      only(evaluation, "platform:registry:DigitalOceanRegistry", `platform-${stack}-registry`);
+      assert.equal(evaluation.outputs.kubeconfig, "[secret]");
+    }
+  });
+
+  it("integrates the registry with the cluster, after creating it", () => {
+    const cluster = only(evaluations.get("prod")!, "digitalocean:index/kubernetesCluster:KubernetesCluster");
+    assert.equal(cluster.inputs.registryIntegration, true);
+  });
+
+  it("protects prod's cluster, VPC and registry, and nothing in staging", () => {
+    const protectedIn = (stack: string) =>
+      evaluations
+        .get(stack)!
+        .resources.filter((r) => r.protect)
+        .map((r) => r.type)
+        .sort();
+    assert.deepEqual(protectedIn("prod"), [
+      "digitalocean:index/containerRegistry:ContainerRegistry",
+      "digitalocean:index/kubernetesCluster:KubernetesCluster",
+      "digitalocean:index/vpc:Vpc",
+    ]);
+    assert.deepEqual(protectedIn("staging"), []);
+  });
+
+  it("never puts a secret value in plain text into any input or output", () => {
+    for (const evaluation of evaluations.values()) {
+      const text = JSON.stringify(evaluation);
+      assert.ok(
+        !/BEGIN (RSA |EC )?PRIVATE KEY|client-key-data|"password":"[^[]/.test(text),
+        evaluation.stack,
+      );
+    }
+  });
+});
