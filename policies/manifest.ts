@@ -1,8 +1,9 @@
 import { parseAllDocuments } from "yaml";
-import type { ResourceUnderTest } from "./engine";
+import { type PolicyConfig, type ResourceUnderTest, runPolicies, type Violation } from "./engine";
 import { kubernetesId } from "./lib/exemptions";
 import { typeTokenFor } from "./lib/kinds";
 import { isRecord, record, str } from "./lib/paths";
+import { validateKubernetesSchema } from "./schema";
 
 /** Input that cannot be read as Kubernetes manifests (bad YAML, a document that is not an object). */
 export class ManifestError extends Error {}
@@ -48,4 +49,30 @@ export function toResources(objects: readonly unknown[], source: string): Resour
     const id = n === 1 ? base : `${base}#${n}`;
     return { urn: id, type, name: str(meta.name) ?? id, props };
   });
+}
+
+/** One manifest input: where it came from (for messages) and its text. */
+export interface ManifestInput {
+  readonly source: string;
+  readonly text: string;
+}
+
+/** The result of checking manifests: the objects found and every violation (schema first). */
+export interface ManifestReport {
+  readonly objects: number;
+  readonly violations: Violation[];
+}
+
+/**
+ * Checks manifests as `npm run policy` does: parse, map to resources, validate against the
+ * Kubernetes schema, then run the resource and stack policies over all inputs together.
+ * Throws {@link ManifestError} for unreadable input.
+ */
+export async function checkManifests(
+  inputs: readonly ManifestInput[],
+  config: PolicyConfig,
+): Promise<ManifestReport> {
+  const resources = inputs.flatMap((i) => toResources(parseYamlDocuments(i.text, i.source), i.source));
+  const violations = [...(await validateKubernetesSchema(resources)), ...runPolicies(resources, config)];
+  return { objects: resources.length, violations };
 }

@@ -2,9 +2,8 @@
 // the Pulumi program. Usage: npm run policy -- [--stack <name>] [--json] <file.yaml ...|->
 // Exit 0: no mandatory violation; 1: a mandatory violation; 2: unreadable input or bad usage.
 import * as fs from "node:fs";
-import { loadPolicyConfig, runPolicies, type Violation } from "../policies/engine";
-import { ManifestError, parseYamlDocuments, toResources } from "../policies/manifest";
-import { validateKubernetesSchema } from "../policies/schema";
+import { loadPolicyConfig, type Violation } from "../policies/engine";
+import { checkManifests, ManifestError } from "../policies/manifest";
 
 const USAGE = "usage: npm run policy -- [--stack <name>] [--json] <file.yaml ...|->";
 
@@ -60,14 +59,10 @@ function report(violations: readonly Violation[], objects: number, stack: string
 async function main(argv: readonly string[]): Promise<number> {
   const opts = parseArgs(argv);
   const config = loadPolicyConfig(opts.stack);
-  const resources = opts.files.flatMap((f) =>
-    toResources(parseYamlDocuments(readInput(f), f === "-" ? "<stdin>" : f), f === "-" ? "<stdin>" : f),
-  );
-  const violations = [...(await validateKubernetesSchema(resources)), ...runPolicies(resources, config)];
+  const inputs = opts.files.map((f) => ({ source: f === "-" ? "<stdin>" : f, text: readInput(f) }));
+  const { objects, violations } = await checkManifests(inputs, config);
   process.stdout.write(
-    opts.json
-      ? `${JSON.stringify({ violations }, null, 2)}\n`
-      : report(violations, resources.length, opts.stack),
+    opts.json ? `${JSON.stringify({ violations }, null, 2)}\n` : report(violations, objects, opts.stack),
   );
   return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
 }

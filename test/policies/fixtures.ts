@@ -86,6 +86,7 @@ export function workload(kind: WorkloadKind, replicas?: number): ResourceUnderTe
     Object.assign(props, template, { metadata: { ...template.metadata, name: "app", namespace: "shop" } });
   else setPath(props, podPath.replace(/\.spec$/, ""), template);
   if (replicas !== undefined) setPath(props, "spec.replicas", replicas);
+  if (kind === "CronJob") setPath(props, "spec.schedule", "0 3 * * *");
   if (["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"].includes(kind)) {
     setPath(props, "spec.selector", { matchLabels: { app: "app" } });
   }

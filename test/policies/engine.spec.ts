@@ -1,0 +1,157 @@
+import * as assert from "node:assert/strict";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { Deployment } from "@pulumi/kubernetes/apps/v1";
+import { enforcementLevelOf, runPolicies, UNKNOWN } from "../../policies/engine";
+import { requireNetworkPolicies } from "../../policies/stack/requireNetworkPolicies";
+import { disallowUnpinnedImages } from "../../policies/workload/disallowUnpinnedImages";
+import { requireNonRoot } from "../../policies/workload/requireNonRoot";
+import { urnOf, withField, withPodField, workload } from "./fixtures";
+
+const latest = () => withPodField("Deployment", "containers[0].image", "nginx:latest");
+const LATEST_MESSAGE = 'spec.template.spec.containers[0] "app": image "nginx:latest" uses the latest tag';
+
+describe("policy engine", () => {
+  describe("enforcement levels", () => {
+    it("uses the policy's entry, then all, then the policy's own level", () => {
+      assert.equal(enforcementLevelOf(disallowUnpinnedImages, {}), "mandatory");
+      assert.equal(enforcementLevelOf(disallowUnpinnedImages, { all: "advisory" }), "advisory");
+      assert.equal(
+        enforcementLevelOf(disallowUnpinnedImages, {
+          all: "advisory",
+          "disallow-unpinned-images": { enforcementLevel: "mandatory" },
+        }),
+        "mandatory",
+      );
+      assert.equal(
+        enforcementLevelOf(disallowUnpinnedImages, { "disallow-unpinned-images": "remediate" }),
+        "mandatory",
+      );
+    });
+
+    it("reports at the configured level", () => {
+      assert.deepEqual(runPolicies([latest()], { all: "advisory" }, [disallowUnpinnedImages]), [
+        {
+          policy: "disallow-unpinned-images",
+          enforcementLevel: "advisory",
+          resource: latest().urn,
+          message: LATEST_MESSAGE,
+        },
+      ]);
+    });
+
+    it("skips disabled policies", () => {
+      assert.deepEqual(
+        runPolicies([latest()], { "disallow-unpinned-images": "disabled" }, [disallowUnpinnedImages]),
+        [],
+      );
+    });
+  });
+
+  describe("values unknown during preview", () => {
+    it("uses the runtime's sentinel", () => assert.equal(UNKNOWN, unknownValue));
+
+    it("reports a policy that reads an unknown value as not checkable, at advisory level", () => {
+      const r = withPodField("Deployment", "containers[0].image", UNKNOWN);
+      assert.deepEqual(runPolicies([r], { all: "mandatory" }, [disallowUnpinnedImages]), [
+        {
+          policy: "disallow-unpinned-images",
+          enforcementLevel: "advisory",
+          resource: r.urn,
+          message: "cannot be checked during preview: spec.template.spec.containers[0].image is unknown",
+        },
+      ]);
+    });
+
+    it("checks normally when the unknown value is one the policy never reads", () => {
+      const r = withField(latest(), "metadata.labels", { version: UNKNOWN });
+      assert.deepEqual(
+        runPolicies([r], {}, [disallowUnpinnedImages]).map((v) => v.message),
+        [LATEST_MESSAGE],
+      );
+    });
+
+    it("reports an unknown security context instead of passing it", () => {
+      const r = withPodField("Deployment", "securityContext", UNKNOWN);
+      assert.deepEqual(
+        runPolicies([r], {}, [requireNonRoot]).map((v) => `${v.enforcementLevel}: ${v.message}`),
+        ["advisory: cannot be checked during preview: spec.template.spec.securityContext is unknown"],
+      );
+    });
+
+    it("reports a stack policy that reads an unknown value once, on the stack", () => {
+      const r = withField(workload("Deployment"), "metadata.namespace", UNKNOWN);
+      assert.deepEqual(runPolicies([r], {}, [requireNetworkPolicies]), [
+        {
+          policy: "require-network-policies",
+          enforcementLevel: "advisory",
+          resource: "stack",
+          message: "cannot be checked during preview: metadata.namespace is unknown",
+        },
+      ]);
+    });
+  });
+
+  describe("validation arguments", () => {
+    it("passes the policy's settings without enforcementLevel, and notApplicable stays silent", () => {
+      const seen: object[] = [];
+      const probe: ResourceValidationPolicy = {
+        name: "probe",
+        description: "records its config",
+        validateResource: (args, report) => {
+          seen.push(args.getConfig());
+          if (args.type !== "kubernetes:apps/v1:Deployment") args.notApplicable("not a Deployment");
+          report(`${args.name} ${String(args.isType(Deployment))}`);
+        },
+      };
+      const service = {
+        urn: urnOf("kubernetes:core/v1:Service", "svc"),
+        type: "kubernetes:core/v1:Service",
+        name: "svc",
+        props: {},
+      };
+      const out = runPolicies(
+        [workload("Deployment"), service],
+        { probe: { enforcementLevel: "advisory", limit: 3 } },
+        [probe],
+      );
+      assert.deepEqual(seen, [{ limit: 3 }, { limit: 3 }]);
+      assert.deepEqual(out, [
+        {
+          policy: "probe",
+          enforcementLevel: "advisory",
+          resource: workload("Deployment").urn,
+          message: "app true",
+        },
+      ]);
+    });
+
+    it("reports a stack violation on the URN the policy names", () => {
+      const stack: StackValidationPolicy = {
+        name: "stack-probe",
+        description: "reports on the first resource",
+        validateStack: (args, report) => report(`${args.resources.length} resources`, args.resources[0].urn),
+      };
+      assert.deepEqual(runPolicies([workload("Job")], {}, [stack]), [
+        {
+          policy: "stack-probe",
+          enforcementLevel: "mandatory",
+          resource: workload("Job").urn,
+          message: "1 resources",
+        },
+      ]);
+    });
+
+    it("refuses an asynchronous policy with a clear error", () => {
+      const asyncPolicy: ResourceValidationPolicy = {
+        name: "async",
+        description: "async",
+        validateResource: async () => undefined,
+      };
+      assert.throws(
+        () => runPolicies([workload("Pod")], {}, [asyncPolicy]),
+        /policy 'async' failed on .*returned a promise/,
+      );
+    });
+  });
+});

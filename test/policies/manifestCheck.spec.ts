@@ -1,0 +1,140 @@
+// The manifest check end to end: every fixture bundle in-process, and the CLI in a child process.
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadPolicyConfig } from "../../policies/engine";
+import { checkManifests } from "../../policies/manifest";
+
+const ROOT = path.join(__dirname, "..", "..");
+const DIR = path.join(ROOT, "test", "fixtures", "manifests");
+const COMPLIANT = path.join(DIR, "compliant.yaml");
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/policy.ts", ...args], {
+    cwd: ROOT,
+    input,
+    encoding: "utf8",
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function check(file: string, stack: string) {
+  const text = fs.readFileSync(file, "utf8");
+  return (await checkManifests([{ source: file, text }], loadPolicyConfig(stack))).violations;
+}
+
+/** The policy and level a defect bundle's header promises. */
+function expectation(file: string): { policy: string; level: string } {
+  const m = /^# Expected: ([a-z-]+) \((advisory|mandatory)/m.exec(fs.readFileSync(file, "utf8"));
+  assert.ok(m, `${file} has no "# Expected:" header`);
+  return { policy: m[1], level: m[2] };
+}
+
+describe("manifest check", () => {
+  for (const stack of ["dev", "staging", "prod"]) {
+    it(`finds nothing in the compliant bundle on ${stack}`, async () =>
+      assert.deepEqual(await check(COMPLIANT, stack), []));
+  }
+
+  const defects = fs.readdirSync(DIR).filter((f) => f.startsWith("defect-"));
+  for (const file of defects) {
+    const { policy, level } = expectation(path.join(DIR, file));
+    it(`${file}: ${policy} on dev (${level}) and prod (mandatory for core rules)`, async () => {
+      for (const stack of ["dev", "prod"]) {
+        const found = (await check(path.join(DIR, file), stack)).filter((v) => v.policy === policy);
+        assert.ok(found.length > 0, `${policy} not reported on ${stack}`);
+        if (level === "mandatory")
+          assert.ok(
+            found.every((v) => v.enforcementLevel === "mandatory"),
+            stack,
+          );
+      }
+    });
+  }
+
+  describe("npm run policy", function () {
+    this.timeout(60000);
+
+    it("exits 0 on the compliant bundle and prints a summary", () => {
+      const r = run([COMPLIANT]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, "10 object(s) checked with the prod policy config: 0 mandatory, 0 advisory\n");
+    });
+
+    it("exits 1 on a mandatory violation and prints --json as one document", () => {
+      const r = run(["--stack", "dev", "--json", path.join(DIR, "defect-latest-image.yaml")]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), {
+        violations: [
+          {
+            policy: "disallow-unpinned-images",
+            enforcementLevel: "mandatory",
+            resource: "Deployment/shop/web",
+            message:
+              'spec.template.spec.containers[0] "web": image "registry.example.com:443/shop/web:latest" uses the latest tag',
+          },
+        ],
+      });
+    });
+
+    it("exits 0 when only advisory violations remain", () => {
+      const r = run(["--stack", "dev", path.join(DIR, "defect-no-probes.yaml")]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(
+        r.stdout,
+        /^ADVISORY {2}Deployment\/shop\/web {2}\[require-probes\] {2}spec\.template\.spec\.containers\[0\] "web": missing readinessProbe$/m,
+      );
+    });
+
+    it("reads stdin and flattens kind: List", () => {
+      const list = [
+        "apiVersion: v1",
+        "kind: List",
+        "items:",
+        "  - apiVersion: v1",
+        "    kind: Pod",
+        "    metadata: { name: debug, namespace: shop }",
+        "    spec:",
+        "      containers: [{ name: sh, image: 'busybox' }]",
+      ].join("\n");
+      const r = run(["--json", "-"], list);
+      assert.equal(r.code, 1, r.stderr);
+      const { violations } = JSON.parse(r.stdout) as {
+        violations: { policy: string; resource: string; message: string }[];
+      };
+      assert.ok(violations.every((v) => v.resource === "Pod/shop/debug"));
+      assert.ok(
+        violations.some(
+          (v) => v.message === 'spec.containers[0] "sh": image "busybox" has no tag (it means latest)',
+        ),
+      );
+    });
+
+    for (const [name, args, input, stderr] of [
+      ["broken YAML", ["-"], "kind: [", /^policy: <stdin>: document 1: /],
+      ["a missing file", ["nope.yaml"], undefined, /^policy: nope\.yaml: cannot read \(ENOENT\)\n$/],
+      [
+        "a document without kind",
+        ["-"],
+        "apiVersion: v1\nmetadata: {}\n",
+        /^policy: <stdin>: document 1: apiVersion and kind are required\n$/,
+      ],
+      [
+        "an unknown stack",
+        ["--stack", "qa", COMPLIANT],
+        undefined,
+        /^policy: .*qa\.json: no policy config for stack "qa"\n$/,
+      ],
+      ["an unknown option", ["--strict", COMPLIANT], undefined, /^unknown option --strict\nusage: /],
+      ["no input", [], undefined, /^no input files \(use - for stdin\)\nusage: /],
+    ] as const) {
+      it(`exits 2 on ${name}, without a stack trace`, () => {
+        const r = run([...args], input);
+        assert.equal(r.code, 2);
+        assert.match(r.stderr, stderr);
+        assert.doesNotMatch(r.stderr, /\n\s+at /);
+      });
+    }
+  });
+});
