@@ -6,6 +6,7 @@ import { enforcementLevelOf, runPolicies, UNKNOWN } from "../../policies/engine"
 import { requireNetworkPolicies } from "../../policies/stack/requireNetworkPolicies";
 import { disallowUnpinnedImages } from "../../policies/workload/disallowUnpinnedImages";
 import { requireNonRoot } from "../../policies/workload/requireNonRoot";
+import { requireProbes } from "../../policies/workload/requireProbes";
 import { urnOf, withField, withPodField, workload } from "./fixtures";
 
 const latest = () => withPodField("Deployment", "containers[0].image", "nginx:latest");
@@ -151,6 +152,34 @@ describe("policy engine", () => {
       assert.throws(
         () => runPolicies([workload("Pod")], {}, [asyncPolicy]),
         /policy 'async' failed on .*returned a promise/,
+      );
+    });
+  });
+
+  describe("exemptions", () => {
+    const probes = "require-probes";
+    const missing = () => withPodField("Deployment", "containers[0].readinessProbe", undefined);
+    const run = (resource: string) =>
+      runPolicies([missing()], { [probes]: { exemptions: [{ resource, reason: "batch worker" }] } }, [
+        requireProbes,
+      ]);
+
+    it("match kind/namespace/name, the resource name, the URN or a URN suffix", () => {
+      for (const resource of [
+        "Deployment/shop/app",
+        "app",
+        missing().urn,
+        "kubernetes:apps/v1:Deployment::app",
+        "Deployment/shop/*",
+      ]) {
+        assert.deepEqual(run(resource), [], resource);
+      }
+    });
+
+    it("do not match another resource", () => {
+      assert.deepEqual(
+        run("Deployment/other/app").map((v) => v.message),
+        ['spec.template.spec.containers[0] "app": missing readinessProbe'],
       );
     });
   });

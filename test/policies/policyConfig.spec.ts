@@ -69,22 +69,20 @@ describe("policy config", () => {
     assert.throws(() => loadPolicyConfig("qa"), /config[/]qa\.json: no policy config for stack "qa"/);
   });
 
-  it("exempts the k0s node from the privileged rule on dev only", () => {
+  it("exempts the k0s node container (by its URN within the K0sCluster component) on dev only", () => {
     const type = "docker:index/container:Container";
-    const node = {
-      urn: urnOf(type, "dev-k0s-node"),
-      type,
-      name: "dev-k0s-node",
-      props: { privileged: true },
+    const urn = `urn:pulumi:dev::platform::platform:cluster:K0sCluster$${type}::platform-dev-node`;
+    const node = { urn, type, name: "platform-dev-node", props: { privileged: true } };
+    const registry = {
+      ...node,
+      name: "platform-dev-registry-server",
+      urn: urnOf(type, "platform-dev-registry-server"),
     };
-    assert.deepEqual(runPolicies([node], loadPolicyConfig("dev"), [disallowPrivilegedDockerContainers]), []);
-    assert.deepEqual(
-      runPolicies(
-        [{ ...node, name: "prod-k0s-node", urn: urnOf(type, "prod-k0s-node") }],
-        loadPolicyConfig("prod"),
-        [disallowPrivilegedDockerContainers],
-      ).map((v) => v.enforcementLevel),
-      ["mandatory"],
-    );
+    const check = (stack: string) =>
+      runPolicies([node, registry], loadPolicyConfig(stack), [disallowPrivilegedDockerContainers]).map(
+        (v) => `${v.enforcementLevel} ${v.resource}`,
+      );
+    assert.deepEqual(check("dev"), [`mandatory ${registry.urn}`]);
+    assert.deepEqual(check("prod"), [`mandatory ${urn}`, `mandatory ${registry.urn}`]);
   });
 });
