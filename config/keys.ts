@@ -35,6 +35,25 @@ export const KEY_TYPES = {
   apiAllowList: "array",
   registryName: "string",
   registryTier: "string",
+
+  appHost: "string",
+  appReplicas: "integer",
+  appAutoscale: "boolean",
+  appMinReplicas: "integer",
+  appMaxReplicas: "integer",
+  ingressReplicas: "integer",
+  tls: "boolean",
+  acmeEmail: "string",
+  acmeServer: "string",
+  dnsZone: "string",
+
+  databaseMode: "string",
+  databaseImage: "string",
+  databaseStorageGi: "integer",
+  databaseBackupSchedule: "string",
+  databaseVersion: "string",
+  databaseSize: "string",
+  databaseNodeCount: "integer",
 } as const satisfies Record<string, KeyType>;
 
 /** Name of a config key without its namespace. */

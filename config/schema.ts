@@ -46,6 +46,8 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
 const list = <T extends z.ZodType>(item: T, expected: string) =>
   z.preprocess(fromConfigString("array"), z.array(item, { error: `expected a list of ${expected}` }));
 
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const CRON = /^(\S+\s+){4}\S+$/;
 const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(\d|[12]\d|3[0-2])$/;
 
 /** An image pinned by an exact tag (or digest): `latest` and untagged references are refused. */
@@ -116,6 +118,25 @@ export const rawConfigSchema = z.object({
   ),
   registryName: pattern(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "3 to 63 lowercase letters, digits and dashes"),
   registryTier: oneOf(["starter", "basic", "professional"]),
+
+  appHost: pattern(DNS_NAME, "a DNS name such as app.example.com"),
+  appReplicas: integer(1, 50),
+  appAutoscale: boolean(),
+  appMinReplicas: integer(1, 50),
+  appMaxReplicas: integer(1, 100),
+  ingressReplicas: integer(1, 10),
+  tls: boolean(),
+  acmeEmail: pattern(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "an e-mail address for Let's Encrypt"),
+  acmeServer: oneOf(["staging", "production"]),
+  dnsZone: pattern(DNS_NAME, "a domain managed by DigitalOcean DNS, such as example.com"),
+
+  databaseMode: oneOf(["in-cluster", "managed"]),
+  databaseImage: pinnedImage,
+  databaseStorageGi: integer(1, 1000),
+  databaseBackupSchedule: pattern(CRON, 'a cron schedule of five fields such as "30 2 * * *"'),
+  databaseVersion: pattern(/^\d{2}$/, 'a PostgreSQL major version such as "17"'),
+  databaseSize: pattern(/^db-[a-z0-9-]+$/, "a managed database size slug such as db-s-1vcpu-2gb"),
+  databaseNodeCount: integer(1, 3),
 } satisfies Record<keyof typeof KEY_TYPES, z.ZodType>);
 
 /** The keys' values after type and range checks, before the cross-key checks. */

@@ -9,18 +9,22 @@ interface CommonConfig {
   readonly protect: boolean;
   /** Tags for DigitalOcean resources, the stack name included. */
   readonly tags: readonly string[];
+  readonly ingress: IngressConfig;
+  readonly app: AppConfig;
 }
 
 /** Everything on this machine: k0s in Docker and a local registry. */
 export interface LocalPlatformConfig extends CommonConfig {
   readonly cluster: LocalClusterConfig;
   readonly registry: LocalRegistryConfig;
+  readonly database: InClusterDatabaseConfig;
 }
 
 /** DigitalOcean: DOKS and DOCR. */
 export interface CloudPlatformConfig extends CommonConfig {
   readonly cluster: DoksClusterConfig;
   readonly registry: DocrConfig;
+  readonly database: InClusterDatabaseConfig | ManagedDatabaseConfig;
 }
 
 /** A single-node k0s cluster in a Docker container on this machine. */
@@ -73,4 +77,47 @@ export interface DocrConfig {
   readonly name: string;
   readonly tier: "starter" | "basic" | "professional";
   readonly region: string;
+}
+
+/** The ingress controller and, in the cloud, its certificates and DNS. */
+export interface IngressConfig {
+  readonly replicas: number;
+  /** cert-manager with a Let's Encrypt issuer; absent: plain HTTP. */
+  readonly tls?: { readonly acmeEmail: string; readonly acmeServer: "staging" | "production" };
+  /** DigitalOcean DNS domain that gets an A record for the app's host. */
+  readonly dnsZone?: string;
+}
+
+/** The sample app: where it is reachable and how many replicas serve it. */
+export interface AppConfig {
+  readonly host: string;
+  readonly scaling:
+    | { readonly autoscale: false; readonly replicas: number }
+    | { readonly autoscale: true; readonly minReplicas: number; readonly maxReplicas: number };
+  /** Spread replicas across nodes (clusters with more than one node). */
+  readonly spreadAcrossNodes: boolean;
+}
+
+/** PostgreSQL as a StatefulSet in the app's namespace. */
+export interface InClusterDatabaseConfig {
+  readonly mode: "in-cluster";
+  readonly image: string;
+  /** emptyDir on a laptop; a PersistentVolumeClaim on DigitalOcean block storage in the cloud. */
+  readonly storage:
+    | { readonly kind: "emptyDir" }
+    | { readonly kind: "pvc"; readonly sizeGi: number; readonly storageClass: string };
+  /** Cron schedule of the pg_dump CronJob. */
+  readonly backupSchedule: string;
+}
+
+/** DigitalOcean managed PostgreSQL, reachable only from the cluster. */
+export interface ManagedDatabaseConfig {
+  readonly mode: "managed";
+  readonly version: string;
+  readonly size: string;
+  /** 1: primary only; 2 or 3: primary and standby nodes. */
+  readonly nodeCount: number;
+  readonly region: string;
+  /** The VPC the cluster's nodes are in: the only network allowed to reach the database. */
+  readonly vpcIpRange: string;
 }

@@ -1,7 +1,16 @@
 import { ConfigError } from "./errors";
 import { KEY_TYPES, KeyName, PROJECT } from "./keys";
 import { RawConfig, rawConfigSchema } from "./schema";
-import { DoksClusterConfig, LocalClusterConfig, NodePoolConfig, PlatformConfig } from "./types";
+import {
+  AppConfig,
+  CloudPlatformConfig,
+  DoksClusterConfig,
+  InClusterDatabaseConfig,
+  IngressConfig,
+  LocalPlatformConfig,
+  NodePoolConfig,
+  PlatformConfig,
+} from "./types";
 
 const KEY_NAMES = Object.keys(KEY_TYPES) as KeyName[];
 // Pulumi requires a value for every declared key, so these default to "" in Pulumi.yaml: not set.
@@ -10,10 +19,13 @@ const EMPTY_MEANS_UNSET: readonly KeyName[] = [
   "kubernetesVersionPrefix",
   "vpcIpRange",
   "registryName",
+  "acmeEmail",
+  "dnsZone",
 ];
 // Keys that only matter on DOKS and are refused on k0s once given a meaningful value.
 const DOKS_ONLY: readonly KeyName[] = EMPTY_MEANS_UNSET;
-const DOKS_ONLY_WHEN_TRUE: readonly KeyName[] = ["haControlPlane", "autoUpgrade", "nodeAutoScale"];
+const DOKS_ONLY_WHEN_TRUE: readonly KeyName[] = ["haControlPlane", "autoUpgrade", "nodeAutoScale", "tls"];
+const DOKS_ONLY_WHY = "applies only when platform:clusterProvider is doks";
 
 const full = (key: string) => `${PROJECT}:${key}`;
 
@@ -91,7 +103,11 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** Checks that involve more than one key, and assembles the typed configuration. */
+/**
+ * Checks that involve more than one key, and assembles the typed configuration. A missing or
+ * invalid key records a problem and yields `undefined` in its place: `parseConfig` throws whenever
+ * a problem was recorded, so a half-built configuration never leaves this module.
+ */
 class CrossChecks {
   constructor(
     private readonly raw: RawConfig,
@@ -100,156 +116,173 @@ class CrossChecks {
   ) {}
 
   build(stack: string): PlatformConfig | undefined {
-    const provider = this.require("clusterProvider", "expected one of k0s, doks");
-    const protect = this.require("protect", "expected true or false");
-    const tags = this.require("tags", "expected a list of tags");
-    if (provider === "k0s") return this.local(stack, protect, tags);
-    if (provider === "doks") return this.doks(stack, protect, tags);
+    const provider = this.need("clusterProvider", "expected one of k0s, doks");
+    if (provider === "k0s") return this.local(stack);
+    if (provider === "doks") return this.doks(stack);
     return undefined;
   }
 
-  private local(stack: string, protect?: boolean, tags?: string[]): PlatformConfig | undefined {
-    for (const key of DOKS_ONLY) this.forbid(key, "applies only when platform:clusterProvider is doks");
-    for (const key of DOKS_ONLY_WHEN_TRUE) {
-      if (this.raw[key] === true)
-        this.problems.push(`${full(key)}: applies only when platform:clusterProvider is doks`);
-    }
-    const k0sVersion = this.require("k0sVersion", "expected a k0s release such as v1.36.3+k0s.2");
-    const apiPort = this.require("k0sApiPort", "expected a port number");
-    const ingressHttpPort = this.require("ingressHttpPort", "expected a port number");
-    const ingressHttpsPort = this.require("ingressHttpsPort", "expected a port number");
-    const registryPort = this.require("registryPort", "expected a port number");
-    const registryImage = this.require("registryImage", "expected an image reference");
-    this.distinctPorts(["k0sApiPort", "ingressHttpPort", "ingressHttpsPort", "registryPort"]);
-    if (
-      protect === undefined ||
-      tags === undefined ||
-      k0sVersion === undefined ||
-      apiPort === undefined ||
-      ingressHttpPort === undefined ||
-      ingressHttpsPort === undefined ||
-      registryPort === undefined ||
-      registryImage === undefined
-    ) {
-      return undefined;
-    }
-    const cluster: LocalClusterConfig = {
-      provider: "k0s",
-      k0sVersion,
-      image: `docker.io/k0sproject/k0s:${k0sVersion.replace("+", "-")}`,
-      apiPort,
-      ingressHttpPort,
-      ingressHttpsPort,
-    };
+  private common(stack: string) {
     return {
       stack,
-      protect,
-      tags: [stack, ...tags],
-      cluster,
+      protect: this.need("protect", "expected true or false"),
+      tags: [stack, ...(this.need("tags", "expected a list of tags") ?? [])],
+    };
+  }
+
+  private local(stack: string): LocalPlatformConfig {
+    for (const key of DOKS_ONLY) this.forbid(key, DOKS_ONLY_WHY);
+    for (const key of DOKS_ONLY_WHEN_TRUE) {
+      if (this.raw[key] === true) this.problems.push(`${full(key)}: ${DOKS_ONLY_WHY}`);
+    }
+    if (this.raw.databaseMode === "managed") {
+      this.problems.push(
+        `${full("databaseMode")}: managed needs platform:clusterProvider doks; use in-cluster`,
+      );
+    }
+    this.distinctPorts(["k0sApiPort", "ingressHttpPort", "ingressHttpsPort", "registryPort"]);
+    const k0sVersion = this.need("k0sVersion", "expected a k0s release such as v1.36.3+k0s.2");
+    const registryPort = this.need("registryPort", "expected a port number");
+    return {
+      ...this.common(stack),
+      cluster: {
+        provider: "k0s",
+        k0sVersion,
+        image: `docker.io/k0sproject/k0s:${k0sVersion?.replace("+", "-")}`,
+        apiPort: this.need("k0sApiPort", "expected a port number"),
+        ingressHttpPort: this.need("ingressHttpPort", "expected a port number"),
+        ingressHttpsPort: this.need("ingressHttpsPort", "expected a port number"),
+      },
       registry: {
         provider: "local",
-        image: registryImage,
+        image: this.need("registryImage", "expected an image reference"),
         port: registryPort,
         host: `localhost:${registryPort}`,
       },
+      ingress: { replicas: this.need("ingressReplicas", "expected a replica count") },
+      app: this.app(false),
+      database: this.inClusterDatabase({ kind: "emptyDir" }),
     };
   }
 
-  private doks(stack: string, protect?: boolean, tags?: string[]): PlatformConfig | undefined {
-    const region = this.require(
+  private doks(stack: string): CloudPlatformConfig {
+    const region = this.need(
       "region",
       "expected a DigitalOcean region slug such as fra1 (clusterProvider is doks)",
     );
-    const versionPrefix = this.require(
-      "kubernetesVersionPrefix",
-      'expected a minor version prefix such as "1.33." (clusterProvider is doks)',
-    );
-    const registryName = this.require(
-      "registryName",
-      "expected the registry's name (clusterProvider is doks)",
-    );
-    const registryTier = this.require("registryTier", "expected starter, basic or professional");
-    const ha = this.require("haControlPlane", "expected true or false");
-    const autoUpgrade = this.require("autoUpgrade", "expected true or false");
-    const day = this.require("maintenanceDay", "expected a day");
-    const startTime = this.require("maintenanceStartTime", "expected HH:MM");
-    const surgeUpgrade = this.require("surgeUpgrade", "expected true or false");
-    const apiAllowList = this.require("apiAllowList", "expected a list of CIDRs");
-    const nodePool = this.nodePool();
-    if (
-      protect === undefined ||
-      tags === undefined ||
-      region === undefined ||
-      versionPrefix === undefined ||
-      registryName === undefined ||
-      registryTier === undefined ||
-      ha === undefined ||
-      autoUpgrade === undefined ||
-      day === undefined ||
-      startTime === undefined ||
-      surgeUpgrade === undefined ||
-      apiAllowList === undefined ||
-      nodePool === undefined
-    ) {
-      return undefined;
-    }
+    const vpcIpRange = this.raw.vpcIpRange;
     const cluster: DoksClusterConfig = {
       provider: "doks",
       region,
-      versionPrefix,
-      ha,
-      autoUpgrade,
-      maintenance: { day, startTime },
-      surgeUpgrade,
-      nodePool,
-      ...(this.raw.vpcIpRange !== undefined ? { vpcIpRange: this.raw.vpcIpRange } : {}),
-      apiAllowList,
+      versionPrefix: this.need(
+        "kubernetesVersionPrefix",
+        'expected a minor version prefix such as "1.33." (clusterProvider is doks)',
+      ),
+      ha: this.need("haControlPlane", "expected true or false"),
+      autoUpgrade: this.need("autoUpgrade", "expected true or false"),
+      maintenance: {
+        day: this.need("maintenanceDay", "expected a day"),
+        startTime: this.need("maintenanceStartTime", "expected HH:MM"),
+      },
+      surgeUpgrade: this.need("surgeUpgrade", "expected true or false"),
+      nodePool: this.nodePool(),
+      ...(vpcIpRange !== undefined ? { vpcIpRange } : {}),
+      apiAllowList: this.need("apiAllowList", "expected a list of CIDRs"),
     };
+    const managed = this.raw.databaseMode === "managed";
+    if (managed && vpcIpRange === undefined && !this.invalid.has("vpcIpRange")) {
+      this.problems.push(
+        `${full("vpcIpRange")}: required when platform:databaseMode is managed (the network policy admits the database by the VPC range)`,
+      );
+    }
     return {
-      stack,
-      protect,
-      tags: [stack, ...tags],
+      ...this.common(stack),
       cluster,
-      registry: { provider: "docr", name: registryName, tier: registryTier, region },
+      registry: {
+        provider: "docr",
+        name: this.need("registryName", "expected the registry's name (clusterProvider is doks)"),
+        tier: this.need("registryTier", "expected starter, basic or professional"),
+        region,
+      },
+      ingress: this.cloudIngress(),
+      app: this.app(true),
+      database: managed
+        ? {
+            mode: "managed",
+            version: this.need("databaseVersion", 'expected a PostgreSQL major version such as "17"'),
+            size: this.need("databaseSize", "expected a database size slug"),
+            nodeCount: this.need("databaseNodeCount", "expected 1, 2 or 3"),
+            region,
+            vpcIpRange: vpcIpRange as string,
+          }
+        : this.inClusterDatabase({
+            kind: "pvc",
+            sizeGi: this.need("databaseStorageGi", "expected a size in GiB"),
+            storageClass: "do-block-storage",
+          }),
     };
   }
 
-  private nodePool(): NodePoolConfig | undefined {
-    const size = this.require("nodeSize", "expected a Droplet size slug");
-    const autoScale = this.require("nodeAutoScale", "expected true or false");
-    if (autoScale === true) {
-      const minNodes = this.require(
-        "nodeMinCount",
-        "expected the smallest node count (platform:nodeAutoScale is true)",
-      );
-      const maxNodes = this.require(
-        "nodeMaxCount",
-        "expected the largest node count (platform:nodeAutoScale is true)",
-      );
-      if (minNodes !== undefined && maxNodes !== undefined && minNodes > maxNodes) {
-        this.problems.push(
-          `${full("nodeMinCount")}: must be ≤ platform:nodeMaxCount (${maxNodes}), got ${minNodes}`,
-        );
-      }
-      if (size === undefined || minNodes === undefined || maxNodes === undefined) return undefined;
+  private nodePool(): NodePoolConfig {
+    const size = this.need("nodeSize", "expected a Droplet size slug");
+    if (this.need("nodeAutoScale", "expected true or false")) {
+      const [minNodes, maxNodes] = this.range("nodeMinCount", "nodeMaxCount");
       return { size, autoScale: true, minNodes, maxNodes };
     }
-    if (autoScale === false) {
-      const nodeCount = this.require(
-        "nodeCount",
-        "expected the node count (platform:nodeAutoScale is false)",
-      );
-      if (size === undefined || nodeCount === undefined) return undefined;
-      return { size, autoScale: false, nodeCount };
-    }
-    return undefined;
+    return { size, autoScale: false, nodeCount: this.need("nodeCount", "expected the node count") };
   }
 
-  private require<K extends KeyName>(key: K, expected: string): NonNullable<RawConfig[K]> | undefined {
+  private app(cloud: boolean): AppConfig {
+    const host = this.need("appHost", "expected the app's host name");
+    const scaling: AppConfig["scaling"] = this.need("appAutoscale", "expected true or false")
+      ? (() => {
+          const [minReplicas, maxReplicas] = this.range("appMinReplicas", "appMaxReplicas");
+          return { autoscale: true, minReplicas, maxReplicas };
+        })()
+      : { autoscale: false, replicas: this.need("appReplicas", "expected a replica count") };
+    return { host, scaling, spreadAcrossNodes: cloud };
+  }
+
+  private cloudIngress(): IngressConfig {
+    const replicas = this.need("ingressReplicas", "expected a replica count");
+    const dnsZone = this.raw.dnsZone;
+    const host = this.raw.appHost;
+    if (dnsZone !== undefined && host !== undefined && !host.endsWith(`.${dnsZone}`)) {
+      this.problems.push(`${full("dnsZone")}: platform:appHost ${host} is not in the zone ${dnsZone}`);
+    }
+    if (!this.need("tls", "expected true or false")) return { replicas, ...(dnsZone ? { dnsZone } : {}) };
+    const acmeEmail = this.need(
+      "acmeEmail",
+      "expected an e-mail address for Let's Encrypt (platform:tls is true)",
+    );
+    const acmeServer = this.need("acmeServer", "expected staging or production");
+    return { replicas, tls: { acmeEmail, acmeServer }, ...(dnsZone ? { dnsZone } : {}) };
+  }
+
+  private inClusterDatabase(storage: InClusterDatabaseConfig["storage"]): InClusterDatabaseConfig {
+    return {
+      mode: "in-cluster",
+      image: this.need("databaseImage", "expected a pinned PostgreSQL image"),
+      storage,
+      backupSchedule: this.need("databaseBackupSchedule", "expected a cron schedule"),
+    };
+  }
+
+  /** Two keys that bound a range: both required, the first not above the second. */
+  private range(minKey: KeyName, maxKey: KeyName): [number, number] {
+    const min = this.need(minKey, "expected a number") as number;
+    const max = this.need(maxKey, "expected a number") as number;
+    if (min !== undefined && max !== undefined && min > max) {
+      this.problems.push(`${full(minKey)}: must be ≤ ${full(maxKey)} (${max}), got ${min}`);
+    }
+    return [min, max];
+  }
+
+  private need<K extends KeyName>(key: K, expected: string): NonNullable<RawConfig[K]> {
     const value = this.raw[key];
     if (value === undefined && !this.invalid.has(key))
       this.problems.push(`${full(key)}: required, ${expected}`);
-    return value ?? undefined;
+    return value as NonNullable<RawConfig[K]>;
   }
 
   private forbid(key: KeyName, why: string): void {

@@ -6,16 +6,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, StackFileError } from "../config";
 import { UsageError, parsePlanArgs } from "./lib/cli";
 import { evaluateStack } from "./lib/evaluate";
-import { planDocument, renderTree } from "./lib/render";
+import { checkEvaluation } from "./lib/policyCheck";
+import { planDocument, renderTree, renderViolations } from "./lib/render";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
 async function main(argv: readonly string[]): Promise<number> {
   const options = parsePlanArgs(argv);
   const evaluation = await evaluateStack(PROJECT_DIR, options.stack);
-  if (options.json) process.stdout.write(`${JSON.stringify(planDocument(evaluation), null, 2)}\n`);
-  else process.stdout.write(`${renderTree(evaluation)}\n`);
-  return 0;
+  const violations = await checkEvaluation(evaluation);
+  if (options.json)
+    process.stdout.write(`${JSON.stringify(planDocument(evaluation, violations), null, 2)}\n`);
+  else process.stdout.write(`${renderTree(evaluation)}\n${renderViolations(violations)}\n`);
+  return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
 }
 
 /** Input problems get their message alone; anything else is a bug and keeps its stack trace. */

@@ -26,6 +26,8 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
   public readonly provider: k8s.Provider;
   /** The DigitalOcean cluster ID, e.g. for a database firewall rule. */
   public readonly clusterId: pulumi.Output<string>;
+  /** The VPC the nodes run in, which a managed database joins. */
+  public readonly vpcId: pulumi.Output<string>;
 
   constructor(name: string, args: DoksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:cluster:DoksCluster", name, {}, opts);
@@ -85,6 +87,7 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
     );
 
     this.clusterId = cluster.id;
+    this.vpcId = vpc.id;
     this.clusterName = cluster.name;
     this.endpoint = cluster.endpoint;
     this.kubeconfig = pulumi.secret(

@@ -24,6 +24,10 @@ export interface PlannedResource {
   readonly protect: boolean;
   /** Inputs as plain JSON; unknown values are {@link UNKNOWN}, secrets are {@link SECRET}. */
   readonly inputs: Record<string, unknown>;
+  /** URNs of the resources this one depends on. */
+  readonly dependencies: readonly string[];
+  /** For each input, the URNs of the resources its value comes from. */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The desired state of one stack, as the program declares it. */
@@ -100,6 +104,8 @@ export async function runUnderMocks(
       custom: req.getCustom(),
       protect: req.getProtect?.() ?? false,
       inputs: toPlain(rpc.deserializeProperties(req.getObject() as never, true)) as Record<string, unknown>,
+      dependencies: req.getDependenciesList(),
+      propertyDependencies: propertyDependencies(req),
     });
     return register(req, callback);
   };
@@ -119,6 +125,18 @@ interface RegisterRequest {
   getCustom(): boolean;
   getProtect?(): boolean;
   getObject(): unknown;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): {
+    forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void;
+  };
+}
+
+function propertyDependencies(req: RegisterRequest): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((deps, key) => {
+    result[key] = deps.getUrnsList();
+  });
+  return result;
 }
 
 /** The URN the mock monitor gives a resource, so that parent references match. */
@@ -152,7 +170,7 @@ function toPlain(value: unknown): unknown {
   if (value === undefined || value === null) return value ?? null;
   if (pulumi.Output.isInstance(value)) return UNKNOWN;
   if (value === (pulumi as unknown as { unknown?: unknown }).unknown || isUnknown(value)) return UNKNOWN;
-  if (rpc.isRpcSecret(value)) return SECRET;
+  if (rpc.isRpcSecret(value)) return maskLeaves(toPlain(rpc.unwrapRpcSecret(value)));
   if (Array.isArray(value)) return value.map(toPlain);
   if (pulumi.Resource.isInstance(value)) return "<resource reference>";
   if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) return "<asset>";
@@ -162,6 +180,18 @@ function toPlain(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/** Keeps a secret's shape (schemas and policies need it) and hides every value in it. */
+function maskLeaves(value: unknown): unknown {
+  if (value === UNKNOWN || value === null) return value;
+  if (Array.isArray(value)) return value.map(maskLeaves);
+  if (typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskLeaves(v)]),
+    );
+  }
+  return SECRET;
 }
 
 function isUnknown(value: unknown): boolean {

@@ -10,6 +10,8 @@ export function answerInvoke(token: string, inputs: Record<string, unknown>): Re
   switch (token) {
     case "digitalocean:index/getKubernetesVersions:getKubernetesVersions":
       return { latestVersion: UNKNOWN, validVersions: [], versionPrefix: inputs.versionPrefix };
+    case "digitalocean:index/getDatabaseCa:getDatabaseCa":
+      return { certificate: UNKNOWN, clusterId: inputs.clusterId };
     default:
       throw new Error(`the offline evaluation has no answer for the provider function ${token}`);
   }

@@ -1,3 +1,4 @@
+import type { Violation } from "../../policies/engine";
 import { Evaluation, PlannedResource, SECRET, UNKNOWN } from "./evaluate";
 
 /** How an unknown value reads in a plan: it is not invented, only marked. */
@@ -15,11 +16,11 @@ export interface PlanDocument {
     inputs: unknown;
   }[];
   readonly outputs: Record<string, unknown>;
-  readonly violations: readonly unknown[];
+  readonly violations: readonly Violation[];
 }
 
 /** Builds the JSON document of a plan; unknown values become {@link UNKNOWN_MARKER}. */
-export function planDocument(evaluation: Evaluation, violations: readonly unknown[] = []): PlanDocument {
+export function planDocument(evaluation: Evaluation, violations: readonly Violation[]): PlanDocument {
   return {
     stack: evaluation.stack,
     resources: evaluation.resources.map((r) => ({
@@ -74,5 +75,18 @@ export function renderTree(evaluation: Evaluation): string {
 function describe(value: unknown): string {
   if (value === UNKNOWN) return UNKNOWN_MARKER;
   if (value === SECRET) return SECRET;
-  return JSON.stringify(value);
+  return JSON.stringify(markUnknowns(value));
+}
+
+/** Violations grouped by level, mandatory first, for the readable report. */
+export function renderViolations(violations: readonly Violation[]): string {
+  if (violations.length === 0) return "policies: no violations";
+  const order = [...violations].sort((a, b) =>
+    a.enforcementLevel === b.enforcementLevel ? 0 : a.enforcementLevel === "mandatory" ? -1 : 1,
+  );
+  const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+  return [
+    `policies: ${mandatory} mandatory, ${violations.length - mandatory} advisory`,
+    ...order.map((v) => `  [${v.enforcementLevel}] ${v.policy}: ${v.resource}\n      ${v.message}`),
+  ].join("\n");
 }

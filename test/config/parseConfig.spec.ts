@@ -37,7 +37,9 @@ describe("stack configuration", () => {
   }
 
   it("ships exactly the dev, staging and prod stacks", () => {
-    assert.deepEqual(listStacks(PROJECT_DIR), ["dev", "prod", "staging"]);
+    // A running (or failed) end-to-end test leaves a throwaway e2e-* stack file for a while.
+    const stacks = listStacks(PROJECT_DIR).filter((stack) => !stack.startsWith("e2e-"));
+    assert.deepEqual(stacks, ["dev", "prod", "staging"]);
   });
 
   it("derives the local platform from the dev stack", () => {
@@ -60,6 +62,14 @@ describe("stack configuration", () => {
         port: 5001,
         host: "localhost:5001",
       },
+      ingress: { replicas: 1 },
+      app: { host: "app.localhost", scaling: { autoscale: false, replicas: 1 }, spreadAcrossNodes: false },
+      database: {
+        mode: "in-cluster",
+        image: "docker.io/library/postgres:17.11-bookworm",
+        storage: { kind: "emptyDir" },
+        backupSchedule: "30 2 * * *",
+      },
     });
   });
 
@@ -77,6 +87,40 @@ describe("stack configuration", () => {
       minNodes: 2,
       maxNodes: 5,
     });
+  });
+
+  it("gives prod managed PostgreSQL with a standby, autoscaled services, two ingress replicas and production certificates", () => {
+    const config = parseConfig(readStackConfig(PROJECT_DIR, "prod").values, "prod", "Pulumi.prod.yaml");
+    assert.deepEqual(config.database, {
+      mode: "managed",
+      version: "17",
+      size: "db-s-2vcpu-4gb",
+      nodeCount: 2,
+      region: "fra1",
+      vpcIpRange: "10.130.0.0/20",
+    });
+    assert.deepEqual(config.app.scaling, { autoscale: true, minReplicas: 2, maxReplicas: 6 });
+    assert.equal(config.app.spreadAcrossNodes, true);
+    assert.deepEqual(config.ingress, {
+      replicas: 2,
+      tls: { acmeEmail: "platform-team@example.com", acmeServer: "production" },
+      dnsZone: "example.com",
+    });
+  });
+
+  it("gives staging an in-cluster database on block storage and Let's Encrypt staging certificates", () => {
+    const config = parseConfig(
+      readStackConfig(PROJECT_DIR, "staging").values,
+      "staging",
+      "Pulumi.staging.yaml",
+    );
+    assert.deepEqual(config.database, {
+      mode: "in-cluster",
+      image: "docker.io/library/postgres:17.11-bookworm",
+      storage: { kind: "pvc", sizeGi: 5, storageClass: "do-block-storage" },
+      backupSchedule: "30 2 * * *",
+    });
+    assert.equal(config.ingress.tls?.acmeServer, "staging");
   });
 
   it("keeps staging small: two fixed nodes, no HA, no protection", () => {
@@ -237,6 +281,72 @@ describe("stack configuration", () => {
       { tags: '["cost center"]' },
       "prod",
       "platform:tags[0]: expected tags of letters, digits, ':', '-' and '_', got",
+    ],
+    [
+      "managed PostgreSQL on k0s",
+      { databaseMode: "managed" },
+      "dev",
+      "platform:databaseMode: managed needs platform:clusterProvider doks; use in-cluster",
+    ],
+    [
+      "TLS on k0s",
+      { tls: "true" },
+      "dev",
+      "platform:tls: applies only when platform:clusterProvider is doks",
+    ],
+    [
+      "TLS without an ACME e-mail",
+      { acmeEmail: "" },
+      "prod",
+      "platform:acmeEmail: required, expected an e-mail address for Let's Encrypt (platform:tls is true)",
+    ],
+    [
+      "an unknown ACME server",
+      { acmeServer: "prod" },
+      "prod",
+      "platform:acmeServer: expected one of staging, production, got prod",
+    ],
+    [
+      "a host outside the DNS zone",
+      { appHost: "app.example.org" },
+      "prod",
+      "platform:dnsZone: platform:appHost app.example.org is not in the zone example.com",
+    ],
+    [
+      "more minimum than maximum replicas",
+      { appMinReplicas: "7" },
+      "prod",
+      "platform:appMinReplicas: must be ≤ platform:appMaxReplicas (6), got 7",
+    ],
+    [
+      "managed PostgreSQL without a VPC range",
+      { vpcIpRange: "" },
+      "prod",
+      "platform:vpcIpRange: required when platform:databaseMode is managed",
+    ],
+    [
+      "a database image on latest",
+      { databaseImage: "postgres:latest" },
+      "dev",
+      "platform:databaseImage: expected an image pinned by an exact version tag, not latest or untagged, got postgres:latest",
+    ],
+    [
+      "a backup schedule that is not cron",
+      { databaseBackupSchedule: "nightly" },
+      "dev",
+      'platform:databaseBackupSchedule: expected a cron schedule of five fields such as "30 2 * * *", got nightly',
+    ],
+    [
+      "four database nodes",
+      { databaseNodeCount: "4" },
+      "prod",
+      "platform:databaseNodeCount: expected an integer from 1 to 3, got 4",
+    ],
+    [
+      "a host name with an underscore",
+      { appHost: "my_app.example.com" },
+      "prod",
+      "platform:appHost: expected a DNS name such as app.example.com, got my_app.example.com",
     ],
   ];
   for (const [what, changes, base, expected] of badInputs) {

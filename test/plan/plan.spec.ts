@@ -15,7 +15,7 @@ const COPIED = [
   "tsconfig.json",
   "package.json",
 ];
-const COPIED_DIRS = ["config", "components", "scripts", "policies"];
+const COPIED_DIRS = ["config", "components", "scripts", "policies", "app"];
 
 function projectCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
@@ -89,8 +89,8 @@ describe("npm run plan", function () {
     const { code, stdout } = plan(dir, "--stack", "dev");
     assert.equal(code, 0);
     assert.match(stdout, /^stack dev \(project platform\): \d+ resources$/m);
-    assert.match(stdout, /^└─ platform:cluster:K0sCluster {2}platform-dev$/m);
-    assert.match(stdout, /^ {3}├─ docker:index\/container:Container {2}platform-dev-node$/m);
+    assert.match(stdout, /^├─ platform:cluster:K0sCluster {2}platform-dev$/m);
+    assert.match(stdout, /^│ {2}├─ docker:index\/container:Container {2}platform-dev-node$/m);
     assert.match(stdout, /^ {2}kubeconfig: \[secret\]$/m);
   });
 

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { evaluateStack, Evaluation } from "../../scripts/lib/evaluate";
+import { evaluateStack, Evaluation, UNKNOWN } from "../../scripts/lib/evaluate";
 import { only, PROJECT_DIR } from "../helpers";
 
 describe("the program per stack", () => {
@@ -19,13 +19,16 @@ describe("the program per stack", () => {
       clusterEndpoint: "https://localhost:6443",
       kubeconfig: "[secret]",
       registryServer: "localhost:5001",
+      appUrl: "http://app.localhost:8080",
+      appImages: { api: UNKNOWN, web: UNKNOWN },
     });
   });
 
-  it("builds staging and prod on DigitalOcean with no Docker resource", () => {
+  it("builds staging and prod on DigitalOcean, using Docker only to build the app's images", () => {
     for (const stack of ["staging", "prod"]) {
       const evaluation = evaluations.get(stack)!;
-      assert.ok(!evaluation.resources.some((r) => r.type.startsWith("docker:")), stack);
+      const docker = evaluation.resources.filter((r) => r.type.startsWith("docker:")).map((r) => r.type);
+      assert.deepEqual(docker, ["docker:index/image:Image", "docker:index/image:Image"], stack);
       only(evaluation, "platform:cluster:DoksCluster", `platform-${stack}`);
       only(evaluation, "platform:registry:DigitalOceanRegistry", `platform-${stack}-registry`);
       assert.equal(evaluation.outputs.kubeconfig, "[secret]");
@@ -37,7 +40,7 @@ describe("the program per stack", () => {
     assert.equal(cluster.inputs.registryIntegration, true);
   });
 
-  it("protects prod's cluster, VPC and registry, and nothing in staging", () => {
+  it("protects prod's cluster, VPC, registry and database, and nothing in staging", () => {
     const protectedIn = (stack: string) =>
       evaluations
         .get(stack)!
@@ -46,6 +49,7 @@ describe("the program per stack", () => {
         .sort();
     assert.deepEqual(protectedIn("prod"), [
       "digitalocean:index/containerRegistry:ContainerRegistry",
+      "digitalocean:index/databaseCluster:DatabaseCluster",
       "digitalocean:index/kubernetesCluster:KubernetesCluster",
       "digitalocean:index/vpc:Vpc",
     ]);

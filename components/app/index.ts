@@ -1,0 +1,12 @@
+export { createApp } from "./appLayer";
+export type { AppLayer } from "./appLayer";
+export { contentDigest, AppImage } from "./appImage";
+export type { AppImageArgs } from "./appImage";
+export { APP_PORT, APP_UID, AppService } from "./appService";
+export type { AppServiceArgs } from "./appService";
+export { appNetworkPolicies, AppStack } from "./appStack";
+export type { AppIngressArgs, AppStackArgs } from "./appStack";
+export { componentLabels } from "./labels";
+export { createNetworkPolicies, DEFAULT_DENY, DNS_EGRESS } from "./networkPolicies";
+export type { NamedPolicy } from "./networkPolicies";
+export { restrictedContainerSecurity, restrictedPodSecurity } from "./security";

@@ -1,0 +1,274 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { InClusterDatabaseConfig } from "../../config";
+import { componentLabels } from "../app/labels";
+import { restrictedContainerSecurity, restrictedPodSecurity, TMP_MOUNT, TMP_VOLUME } from "../app/security";
+import { NamedPolicy } from "../app/networkPolicies";
+import { AppDatabase } from "./types";
+
+/** The postgres user of the official Debian-based image. */
+export const POSTGRES_UID = 999;
+const PORT = 5432;
+const DATA_DIR = "/var/lib/postgresql/data";
+
+/** Arguments of {@link InClusterPostgres}. */
+export interface InClusterPostgresArgs extends Omit<InClusterDatabaseConfig, "mode"> {
+  readonly provider: k8s.Provider;
+  readonly namespace: pulumi.Input<string>;
+  /** Protect the StatefulSet and its data from deletion. Default: false. */
+  readonly protect?: boolean;
+}
+
+/**
+ * PostgreSQL as a single-replica StatefulSet behind a headless Service, non-root with a read-only
+ * root filesystem, its password generated and kept in Secrets, its data on a retained volume in
+ * the cloud (emptyDir on a laptop), and a nightly pg_dump to a backup volume.
+ */
+export class InClusterPostgres extends pulumi.ComponentResource implements AppDatabase {
+  public readonly secretName: pulumi.Output<string>;
+  public readonly hasCaCertificate = false;
+  public readonly egressRule: k8s.types.input.networking.v1.NetworkPolicyEgressRule;
+  public readonly networkPolicies: readonly NamedPolicy[];
+  /** Labels of the database pods and of the backup pods, for network policies. */
+  public readonly labels = componentLabels("postgres");
+  public readonly backupLabels = componentLabels("postgres-backup");
+
+  constructor(name: string, args: InClusterPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:database:InClusterPostgres", name, {}, opts);
+    const k8sOpts = { parent: this, provider: args.provider };
+    const protect = args.protect ?? false;
+    const labels = this.labels;
+
+    const password = new random.RandomPassword(
+      `${name}-password`,
+      { length: 32, special: false },
+      { parent: this },
+    );
+    const serverSecret = new k8s.core.v1.Secret(
+      `${name}-server`,
+      {
+        metadata: { name: "postgres", namespace: args.namespace, labels },
+        stringData: { POSTGRES_USER: "app", POSTGRES_DB: "app", POSTGRES_PASSWORD: password.result },
+      },
+      k8sOpts,
+    );
+    const appSecret = new k8s.core.v1.Secret(
+      `${name}-app`,
+      {
+        metadata: { name: "app-database", namespace: args.namespace, labels },
+        stringData: {
+          DATABASE_URL: pulumi.interpolate`postgresql://app:${password.result}@postgres:${PORT}/app?sslmode=disable`,
+        },
+      },
+      k8sOpts,
+    );
+
+    const service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: { name: "postgres", namespace: args.namespace, labels },
+        spec: {
+          clusterIP: "None",
+          selector: labels,
+          ports: [{ name: "postgres", port: PORT, targetPort: "postgres" }],
+        },
+      },
+      k8sOpts,
+    );
+
+    const env = [
+      { name: "PGDATA", value: `${DATA_DIR}/pgdata` },
+      ...["POSTGRES_USER", "POSTGRES_DB", "POSTGRES_PASSWORD"].map((key) => ({
+        name: key,
+        valueFrom: { secretKeyRef: { name: serverSecret.metadata.name, key } },
+      })),
+    ];
+    const ready = { exec: { command: ["pg_isready", "-h", "127.0.0.1", "-U", "app", "-d", "app"] } };
+    const cloudVolume = args.storage.kind === "pvc" ? args.storage : undefined;
+
+    new k8s.apps.v1.StatefulSet(
+      `${name}-statefulset`,
+      {
+        metadata: { name: "postgres", namespace: args.namespace, labels },
+        spec: {
+          serviceName: service.metadata.name,
+          replicas: 1,
+          selector: { matchLabels: labels },
+          // Deleting or scaling the StatefulSet never deletes the data volume.
+          persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+          template: {
+            metadata: { labels },
+            spec: {
+              automountServiceAccountToken: false,
+              securityContext: restrictedPodSecurity(POSTGRES_UID),
+              containers: [
+                {
+                  name: "postgres",
+                  image: args.image,
+                  env,
+                  ports: [{ name: "postgres", containerPort: PORT }],
+                  resources: {
+                    requests: { cpu: "100m", memory: "256Mi" },
+                    limits: { cpu: "1", memory: "512Mi" },
+                  },
+                  securityContext: restrictedContainerSecurity(POSTGRES_UID),
+                  startupProbe: { ...ready, periodSeconds: 2, failureThreshold: 60 },
+                  readinessProbe: { ...ready, periodSeconds: 5, failureThreshold: 3 },
+                  livenessProbe: { ...ready, periodSeconds: 10, failureThreshold: 6 },
+                  volumeMounts: [
+                    { name: "data", mountPath: DATA_DIR },
+                    { name: "run", mountPath: "/var/run/postgresql" },
+                    { name: "shm", mountPath: "/dev/shm" },
+                    TMP_MOUNT,
+                  ],
+                },
+              ],
+              volumes: [
+                ...(cloudVolume ? [] : [{ name: "data", emptyDir: { sizeLimit: "1Gi" } }]),
+                { name: "run", emptyDir: { sizeLimit: "16Mi" } },
+                { name: "shm", emptyDir: { medium: "Memory", sizeLimit: "128Mi" } },
+                TMP_VOLUME,
+              ],
+            },
+          },
+          ...(cloudVolume
+            ? {
+                volumeClaimTemplates: [
+                  {
+                    metadata: { name: "data", labels },
+                    spec: {
+                      accessModes: ["ReadWriteOnce"],
+                      storageClassName: cloudVolume.storageClass,
+                      resources: { requests: { storage: `${cloudVolume.sizeGi}Gi` } },
+                    },
+                  },
+                ],
+              }
+            : {}),
+        },
+      },
+      { ...k8sOpts, protect },
+    );
+
+    this.backup(name, args, serverSecret.metadata.name, service.metadata.name, protect);
+    this.secretName = appSecret.metadata.name;
+    this.egressRule = {
+      to: [{ podSelector: { matchLabels: labels } }],
+      ports: [{ protocol: "TCP", port: PORT }],
+    };
+    const toDatabase = [{ protocol: "TCP", port: PORT }];
+    this.networkPolicies = [
+      {
+        name: "database-from-api-and-backup",
+        spec: {
+          podSelector: { matchLabels: labels },
+          policyTypes: ["Ingress"],
+          ingress: [
+            {
+              from: [
+                { podSelector: { matchLabels: componentLabels("api") } },
+                { podSelector: { matchLabels: this.backupLabels } },
+              ],
+              ports: toDatabase,
+            },
+          ],
+        },
+      },
+      {
+        name: "backup-to-database",
+        spec: {
+          podSelector: { matchLabels: this.backupLabels },
+          policyTypes: ["Egress"],
+          egress: [{ to: [{ podSelector: { matchLabels: labels } }], ports: toDatabase }],
+        },
+      },
+    ];
+    this.registerOutputs({ secretName: this.secretName });
+  }
+
+  /** A nightly pg_dump into a volume of its own, keeping seven days of dumps. */
+  private backup(
+    name: string,
+    args: InClusterPostgresArgs,
+    secretName: pulumi.Output<string>,
+    host: pulumi.Output<string>,
+    protect: boolean,
+  ): void {
+    const k8sOpts = { parent: this, provider: args.provider };
+    const labels = this.backupLabels;
+    const cloudVolume = args.storage.kind === "pvc" ? args.storage : undefined;
+    const claim = cloudVolume
+      ? new k8s.core.v1.PersistentVolumeClaim(
+          `${name}-backups`,
+          {
+            metadata: { name: "postgres-backups", namespace: args.namespace, labels },
+            spec: {
+              accessModes: ["ReadWriteOnce"],
+              storageClassName: cloudVolume.storageClass,
+              resources: { requests: { storage: `${cloudVolume.sizeGi}Gi` } },
+            },
+          },
+          { ...k8sOpts, protect },
+        )
+      : undefined;
+    const env = [
+      { name: "PGHOST", value: host },
+      { name: "PGUSER", valueFrom: { secretKeyRef: { name: secretName, key: "POSTGRES_USER" } } },
+      { name: "PGDATABASE", valueFrom: { secretKeyRef: { name: secretName, key: "POSTGRES_DB" } } },
+      { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: secretName, key: "POSTGRES_PASSWORD" } } },
+    ];
+    new k8s.batch.v1.CronJob(
+      `${name}-backup`,
+      {
+        metadata: { name: "postgres-backup", namespace: args.namespace, labels },
+        spec: {
+          schedule: args.backupSchedule,
+          timeZone: "Etc/UTC",
+          concurrencyPolicy: "Forbid",
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: {
+            spec: {
+              backoffLimit: 2,
+              activeDeadlineSeconds: 3600,
+              template: {
+                metadata: { labels },
+                spec: {
+                  restartPolicy: "OnFailure",
+                  automountServiceAccountToken: false,
+                  securityContext: restrictedPodSecurity(POSTGRES_UID),
+                  containers: [
+                    {
+                      name: "pg-dump",
+                      image: args.image,
+                      command: [
+                        "/bin/sh",
+                        "-c",
+                        'pg_dump --format=custom --file="/backups/app-$(date -u +%Y%m%dT%H%M%SZ).dump" && find /backups -name "app-*.dump" -mtime +7 -delete',
+                      ],
+                      env,
+                      resources: {
+                        requests: { cpu: "50m", memory: "64Mi" },
+                        limits: { cpu: "500m", memory: "256Mi" },
+                      },
+                      securityContext: restrictedContainerSecurity(POSTGRES_UID),
+                      volumeMounts: [{ name: "backups", mountPath: "/backups" }, TMP_MOUNT],
+                    },
+                  ],
+                  volumes: [
+                    claim
+                      ? { name: "backups", persistentVolumeClaim: { claimName: claim.metadata.name } }
+                      : { name: "backups", emptyDir: { sizeLimit: "1Gi" } },
+                    TMP_VOLUME,
+                  ],
+                },
+              },
+            },
+          },
+        },
+      },
+      k8sOpts,
+    );
+  }
+}

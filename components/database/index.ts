@@ -1,0 +1,5 @@
+export { InClusterPostgres, POSTGRES_UID } from "./inCluster";
+export type { InClusterPostgresArgs } from "./inCluster";
+export { ManagedPostgres } from "./managed";
+export type { ManagedPostgresArgs } from "./managed";
+export type { AppDatabase } from "./types";

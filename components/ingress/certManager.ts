@@ -1,0 +1,131 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  createNetworkPolicies,
+  DEFAULT_DENY,
+  DNS_EGRESS,
+  HTTPS_AND_API_EGRESS,
+  NamedPolicy,
+} from "../app/networkPolicies";
+import { restrictedNamespace } from "./namespace";
+import { CERT_MANAGER_CHART_REPO, CERT_MANAGER_CHART_VERSION } from "./versions";
+
+const ACME_SERVERS = {
+  staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
+  production: "https://acme-v02.api.letsencrypt.org/directory",
+} as const;
+
+/** Arguments of {@link CertManager}. */
+export interface CertManagerArgs {
+  readonly provider: k8s.Provider;
+  /** Contact address Let's Encrypt writes to about expiring certificates. */
+  readonly acmeEmail: string;
+  /** Let's Encrypt staging (untrusted, generous limits) or production. */
+  readonly acmeServer: keyof typeof ACME_SERVERS;
+  /** IngressClass that serves the HTTP-01 challenges. */
+  readonly ingressClassName: string;
+}
+
+/**
+ * cert-manager from its official chart (with its CRDs) and a Let's Encrypt ClusterIssuer that
+ * answers HTTP-01 challenges through the ingress controller.
+ */
+export class CertManager extends pulumi.ComponentResource {
+  /** Name of the ClusterIssuer that Ingresses reference (`cert-manager.io/cluster-issuer`). */
+  public readonly issuerName: pulumi.Output<string>;
+
+  constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:ingress:CertManager", name, {}, opts);
+    const k8sOpts = { parent: this, provider: args.provider };
+    const namespace = restrictedNamespace(`${name}-ns`, "cert-manager", k8sOpts);
+
+    const chart = new k8s.helm.v4.Chart(
+      `${name}-chart`,
+      {
+        name: "cert-manager",
+        chart: "cert-manager",
+        version: CERT_MANAGER_CHART_VERSION,
+        repositoryOpts: { repo: CERT_MANAGER_CHART_REPO },
+        namespace: namespace.metadata.name,
+        values: certManagerValues(),
+      },
+      { ...k8sOpts, dependsOn: [namespace] },
+    );
+
+    createNetworkPolicies(name, namespace.metadata.name, certManagerNetworkPolicies(), {
+      ...k8sOpts,
+      dependsOn: [namespace],
+    });
+
+    const issuerName = `letsencrypt-${args.acmeServer}`;
+    const issuer = new k8s.apiextensions.CustomResource(
+      `${name}-issuer`,
+      {
+        apiVersion: "cert-manager.io/v1",
+        kind: "ClusterIssuer",
+        metadata: { name: issuerName },
+        spec: {
+          acme: {
+            server: ACME_SERVERS[args.acmeServer],
+            email: args.acmeEmail,
+            privateKeySecretRef: { name: `${issuerName}-account-key` },
+            solvers: [{ http01: { ingress: { ingressClassName: args.ingressClassName } } }],
+          },
+        },
+      },
+      // The ClusterIssuer CRD comes with the chart.
+      { ...k8sOpts, dependsOn: [chart] },
+    );
+    this.issuerName = issuer.metadata.name;
+    this.registerOutputs({ issuerName: this.issuerName });
+  }
+}
+
+/** Chart values: CRDs installed (and kept on uninstall), every component bounded and restricted. */
+export function certManagerValues(): Record<string, unknown> {
+  const resources = { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
+  const podSecurity = { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } };
+  const containerSecurity = {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    readOnlyRootFilesystem: true,
+  };
+  const component = { resources, securityContext: podSecurity, containerSecurityContext: containerSecurity };
+  return {
+    crds: { enabled: true, keep: true },
+    ...component,
+    webhook: component,
+    cainjector: component,
+    startupapicheck: component,
+  };
+}
+
+/**
+ * Default deny in cert-manager's namespace, then: DNS, the API server and ACME over HTTPS, the
+ * HTTP-01 self-check over HTTP, and the API server calling the webhook.
+ */
+export function certManagerNetworkPolicies(): NamedPolicy[] {
+  return [
+    DEFAULT_DENY,
+    {
+      name: "cert-manager-egress",
+      spec: {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+          DNS_EGRESS,
+          HTTPS_AND_API_EGRESS,
+          { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 80 }] },
+        ],
+      },
+    },
+    {
+      name: "cert-manager-webhook",
+      spec: {
+        podSelector: { matchLabels: { "app.kubernetes.io/component": "webhook" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ ports: [{ protocol: "TCP", port: 10250 }] }],
+      },
+    },
+  ];
+}

@@ -1,0 +1,15 @@
+export { CertManager, certManagerNetworkPolicies, certManagerValues } from "./certManager";
+export type { CertManagerArgs } from "./certManager";
+export { restrictedNamespace, restrictedPodSecurityLabels } from "./namespace";
+export {
+  Traefik,
+  TRAEFIK_INGRESS_CLASS,
+  TRAEFIK_NAMESPACE,
+  TRAEFIK_POD_LABELS,
+  traefikNetworkPolicies,
+  traefikValues,
+} from "./traefik";
+export type { TraefikArgs, TraefikExposure } from "./traefik";
+export * from "./versions";
+export { createIngress } from "./ingressLayer";
+export type { IngressLayer } from "./ingressLayer";

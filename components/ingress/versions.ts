@@ -1,0 +1,14 @@
+// Pinned third-party versions, each in one place (Renovate's custom managers update these lines).
+
+/** Traefik's official chart (https://traefik.github.io/charts); it ships Traefik v3.7.11. */
+// renovate: datasource=helm registryUrl=https://traefik.github.io/charts depName=traefik
+export const TRAEFIK_CHART_VERSION = "41.3.0";
+export const TRAEFIK_CHART_REPO = "https://traefik.github.io/charts";
+
+/** cert-manager's official chart. */
+// renovate: datasource=helm registryUrl=https://charts.jetstack.io depName=cert-manager
+export const CERT_MANAGER_CHART_VERSION = "v1.21.1";
+export const CERT_MANAGER_CHART_REPO = "https://charts.jetstack.io";
+
+/** Pod Security Admission version the namespaces pin their labels to. */
+export const PSA_VERSION = "v1.33";
