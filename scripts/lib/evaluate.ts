@@ -44,10 +44,14 @@ export interface Evaluation {
  * mode, and records every resource it registers. Configuration comes from the project and stack
  * files exactly as the CLI would pass it; values known only after deployment stay unknown.
  */
-export async function evaluateStack(projectDir: string, stack: string): Promise<Evaluation> {
+export async function evaluateStack(
+  projectDir: string,
+  stack: string,
+  options: Pick<MockRun, "preview" | "outputsOf" | "invoke"> = {},
+): Promise<Evaluation> {
   const { project, values, secretKeys } = readStackConfig(projectDir, stack);
   const entry = path.resolve(projectDir, "index.ts");
-  return runUnderMocks({ project, stack, config: values, secretKeys }, () => loadProgram(entry));
+  return runUnderMocks({ project, stack, config: values, secretKeys, ...options }, () => loadProgram(entry));
 }
 
 /** How {@link runUnderMocks} sets up the mock runtime. */

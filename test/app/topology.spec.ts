@@ -1,0 +1,397 @@
+import * as assert from "node:assert/strict";
+import { Evaluation } from "../../scripts/lib/evaluate";
+import { allOf, only } from "../helpers";
+import { evaluateDeployed } from "./deployed";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const API = { "app.kubernetes.io/name": "api", "app.kubernetes.io/part-of": "platform-app" };
+const WEB = { "app.kubernetes.io/name": "web", "app.kubernetes.io/part-of": "platform-app" };
+const POSTGRES = { "app.kubernetes.io/name": "postgres", "app.kubernetes.io/part-of": "platform-app" };
+const BACKUP = { "app.kubernetes.io/name": "postgres-backup", "app.kubernetes.io/part-of": "platform-app" };
+const FROM_TRAEFIK = {
+  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "traefik" } },
+  podSelector: { matchLabels: { "app.kubernetes.io/name": "traefik" } },
+};
+const HTTP = [{ protocol: "TCP", port: 8080 }];
+const DNS = {
+  to: [
+    {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+      podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+    },
+  ],
+  ports: [
+    { protocol: "UDP", port: 53 },
+    { protocol: "TCP", port: 53 },
+  ],
+};
+
+function policiesIn(evaluation: Evaluation, namespace: string): Record<string, Json> {
+  return Object.fromEntries(
+    allOf(evaluation, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+      .filter((p) => (p.inputs.metadata as Json).namespace === namespace)
+      .map((p) => [(p.inputs.metadata as Json).name, p.inputs.spec]),
+  );
+}
+
+function byName(evaluation: Evaluation, type: string, name: string) {
+  const found = allOf(evaluation, type).filter((r) => (r.inputs.metadata as Json).name === name);
+  assert.equal(found.length, 1, `one ${type} named ${name}`);
+  return found[0].inputs as Json;
+}
+
+describe("app topology per stack", () => {
+  const stacks = new Map<string, Evaluation>();
+  before(async () => {
+    for (const stack of ["dev", "staging", "prod"]) stacks.set(stack, await evaluateDeployed(stack));
+  });
+
+  describe("network policies", () => {
+    it("deny everything in the app namespace, then allow exactly the app's flows (in-cluster database)", () => {
+      assert.deepEqual(policiesIn(stacks.get("dev")!, "app"), {
+        "default-deny": { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+        "allow-dns": { podSelector: {}, policyTypes: ["Egress"], egress: [DNS] },
+        "web-from-ingress": {
+          podSelector: { matchLabels: WEB },
+          policyTypes: ["Ingress"],
+          ingress: [{ from: [FROM_TRAEFIK], ports: HTTP }],
+        },
+        "api-from-ingress-and-web": {
+          podSelector: { matchLabels: API },
+          policyTypes: ["Ingress"],
+          ingress: [{ from: [FROM_TRAEFIK, { podSelector: { matchLabels: WEB } }], ports: HTTP }],
+        },
+        "web-to-api": {
+          podSelector: { matchLabels: WEB },
+          policyTypes: ["Egress"],
+          egress: [{ to: [{ podSelector: { matchLabels: API } }], ports: HTTP }],
+        },
+        "api-to-database": {
+          podSelector: { matchLabels: API },
+          policyTypes: ["Egress"],
+          egress: [
+            { to: [{ podSelector: { matchLabels: POSTGRES } }], ports: [{ protocol: "TCP", port: 5432 }] },
+          ],
+        },
+        "database-from-api-and-backup": {
+          podSelector: { matchLabels: POSTGRES },
+          policyTypes: ["Ingress"],
+          ingress: [
+            {
+              from: [{ podSelector: { matchLabels: API } }, { podSelector: { matchLabels: BACKUP } }],
+              ports: [{ protocol: "TCP", port: 5432 }],
+            },
+          ],
+        },
+        "backup-to-database": {
+          podSelector: { matchLabels: BACKUP },
+          policyTypes: ["Egress"],
+          egress: [
+            { to: [{ podSelector: { matchLabels: POSTGRES } }], ports: [{ protocol: "TCP", port: 5432 }] },
+          ],
+        },
+      });
+    });
+
+    it("admit the managed database by the VPC range and its port, and cert-manager's solvers from the ingress", () => {
+      const prod = policiesIn(stacks.get("prod")!, "app");
+      assert.deepEqual(Object.keys(prod).sort(), [
+        "acme-solver-from-ingress",
+        "allow-dns",
+        "api-from-ingress-and-web",
+        "api-to-database",
+        "default-deny",
+        "web-from-ingress",
+        "web-to-api",
+      ]);
+      assert.deepEqual(prod["api-to-database"].egress, [
+        { to: [{ ipBlock: { cidr: "10.130.0.0/20" } }], ports: [{ protocol: "TCP", port: 25060 }] },
+      ]);
+      assert.deepEqual(prod["acme-solver-from-ingress"], {
+        podSelector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [FROM_TRAEFIK], ports: [{ protocol: "TCP", port: 8089 }] }],
+      });
+    });
+
+    it("deny by default in the ingress controller's and cert-manager's namespaces too", () => {
+      const prod = stacks.get("prod")!;
+      assert.deepEqual(Object.keys(policiesIn(prod, "traefik")).sort(), [
+        "default-deny",
+        "traefik-egress",
+        "traefik-entrypoints",
+      ]);
+      assert.deepEqual(Object.keys(policiesIn(prod, "cert-manager")).sort(), [
+        "cert-manager-egress",
+        "cert-manager-webhook",
+        "default-deny",
+      ]);
+      assert.deepEqual(policiesIn(stacks.get("dev")!, "cert-manager"), {}, "no cert-manager in dev");
+    });
+  });
+
+  describe("namespace", () => {
+    it("enforces the restricted Pod Security Standard at a pinned version, with quota and defaults", () => {
+      const ns = byName(stacks.get("prod")!, "kubernetes:core/v1:Namespace", "app");
+      assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+      assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce-version"], "v1.33");
+      const quota = byName(stacks.get("prod")!, "kubernetes:core/v1:ResourceQuota", "app");
+      assert.equal(quota.metadata.namespace, "app");
+      assert.equal(quota.spec.hard["services.loadbalancers"], "0");
+      const limits = byName(stacks.get("prod")!, "kubernetes:core/v1:LimitRange", "app");
+      assert.deepEqual(limits.spec.limits[0].default, { cpu: "250m", memory: "256Mi" });
+    });
+
+    it("gives each service an account without a token", () => {
+      for (const name of ["api", "web"]) {
+        const account = byName(stacks.get("dev")!, "kubernetes:core/v1:ServiceAccount", name);
+        assert.equal(account.automountServiceAccountToken, false);
+      }
+    });
+  });
+
+  describe("scaling", () => {
+    it("runs one replica per service in dev and staging, with no HPA and no PDB", () => {
+      for (const stack of ["dev", "staging"]) {
+        const evaluation = stacks.get(stack)!;
+        for (const name of ["api", "web"])
+          assert.equal(byName(evaluation, "kubernetes:apps/v1:Deployment", name).spec.replicas, 1);
+        assert.equal(allOf(evaluation, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").length, 0, stack);
+        assert.equal(allOf(evaluation, "kubernetes:policy/v1:PodDisruptionBudget").length, 0, stack);
+      }
+    });
+
+    it("autoscales prod's services with an HPA that owns the replica count, and keeps a PDB", () => {
+      const prod = stacks.get("prod")!;
+      for (const name of ["api", "web"]) {
+        const deployment = byName(prod, "kubernetes:apps/v1:Deployment", name);
+        assert.equal(deployment.spec.replicas, undefined, `${name} must not set replicas under an HPA`);
+        const hpa = byName(prod, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", name);
+        assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name });
+        assert.equal(hpa.spec.minReplicas, 2);
+        assert.equal(hpa.spec.maxReplicas, 6);
+        assert.equal(hpa.spec.behavior.scaleDown.stabilizationWindowSeconds, 300);
+        const pdb = byName(prod, "kubernetes:policy/v1:PodDisruptionBudget", name);
+        assert.deepEqual(pdb.spec, {
+          maxUnavailable: 1,
+          selector: { matchLabels: name === "api" ? API : WEB },
+        });
+      }
+    });
+  });
+
+  describe("ingress", () => {
+    it("routes /api to the api and everything else to the web front end", () => {
+      const ingress = byName(stacks.get("dev")!, "kubernetes:networking.k8s.io/v1:Ingress", "app");
+      assert.equal(ingress.spec.ingressClassName, "traefik");
+      assert.deepEqual(ingress.spec.rules, [
+        {
+          host: "app.localhost",
+          http: {
+            paths: [
+              {
+                path: "/api",
+                pathType: "Prefix",
+                backend: { service: { name: "api", port: { name: "http" } } },
+              },
+              {
+                path: "/",
+                pathType: "Prefix",
+                backend: { service: { name: "web", port: { name: "http" } } },
+              },
+            ],
+          },
+        },
+      ]);
+      assert.equal(ingress.spec.tls, undefined);
+    });
+
+    it("serves TLS in the cloud with a certificate from the stack's Let's Encrypt issuer", () => {
+      for (const [stack, host, issuer, server] of [
+        [
+          "staging",
+          "app.staging.example.com",
+          "letsencrypt-staging",
+          "https://acme-staging-v02.api.letsencrypt.org/directory",
+        ],
+        [
+          "prod",
+          "app.example.com",
+          "letsencrypt-production",
+          "https://acme-v02.api.letsencrypt.org/directory",
+        ],
+      ]) {
+        const evaluation = stacks.get(stack)!;
+        const ingress = byName(evaluation, "kubernetes:networking.k8s.io/v1:Ingress", "app");
+        assert.deepEqual(ingress.spec.tls, [{ hosts: [host], secretName: "app-tls" }]);
+        assert.equal(ingress.metadata.annotations["cert-manager.io/cluster-issuer"], issuer);
+        const clusterIssuer = only(evaluation, "kubernetes:cert-manager.io/v1:ClusterIssuer").inputs as Json;
+        assert.equal(clusterIssuer.metadata.name, issuer);
+        assert.equal(clusterIssuer.spec.acme.server, server);
+        assert.deepEqual(clusterIssuer.spec.acme.solvers, [
+          { http01: { ingress: { ingressClassName: "traefik" } } },
+        ]);
+      }
+    });
+
+    it("installs Traefik and cert-manager from pinned chart versions", () => {
+      for (const [stack, charts] of [
+        ["dev", [["traefik", "41.3.0"]]],
+        [
+          "prod",
+          [
+            ["traefik", "41.3.0"],
+            ["cert-manager", "v1.21.1"],
+          ],
+        ],
+      ] as const) {
+        const found = allOf(stacks.get(stack)!, "kubernetes:helm.sh/v4:Chart").map((c) => [
+          c.inputs.chart,
+          c.inputs.version,
+        ]);
+        assert.deepEqual(found, charts, stack);
+      }
+    });
+
+    it("publishes Traefik on the local node's NodePorts in dev and behind a load balancer with HTTPS redirect in the cloud", () => {
+      const values = (stack: string) =>
+        allOf(stacks.get(stack)!, "kubernetes:helm.sh/v4:Chart").find((c) => c.inputs.chart === "traefik")!
+          .inputs.values as Json;
+      assert.deepEqual(values("dev").service, { spec: { type: "NodePort" } });
+      assert.deepEqual(values("dev").ports, { web: { nodePort: 30080 }, websecure: { nodePort: 30443 } });
+      assert.equal(values("prod").service.spec.type, "LoadBalancer");
+      assert.equal(
+        values("prod").service.annotations["service.beta.kubernetes.io/do-loadbalancer-name"],
+        "platform-prod",
+      );
+      assert.deepEqual(values("prod").ports.web, {
+        http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } },
+      });
+      assert.deepEqual(values("prod").ingressClass, { enabled: true, isDefaultClass: true, name: "traefik" });
+      assert.equal(values("prod").securityContext.readOnlyRootFilesystem, true);
+      assert.equal(values("prod").podSecurityContext.runAsNonRoot, true);
+      assert.equal(values("prod").deployment.replicas, 2);
+      assert.deepEqual(values("prod").podDisruptionBudget, { enabled: true, maxUnavailable: 1 });
+    });
+
+    it("points the app host's DNS record at the load balancer where the stack manages a zone", () => {
+      const record = only(stacks.get("prod")!, "digitalocean:index/dnsRecord:DnsRecord").inputs;
+      assert.deepEqual(
+        { ...record, value: undefined },
+        { domain: "example.com", type: "A", name: "app", ttl: 300, value: undefined },
+      );
+      assert.equal(allOf(stacks.get("dev")!, "digitalocean:index/dnsRecord:DnsRecord").length, 0);
+    });
+  });
+
+  describe("database", () => {
+    it("keeps dev's in-cluster database in an emptyDir, with backups to an emptyDir", () => {
+      const dev = stacks.get("dev")!;
+      const set = byName(dev, "kubernetes:apps/v1:StatefulSet", "postgres");
+      assert.equal(set.spec.volumeClaimTemplates, undefined);
+      assert.deepEqual(
+        set.spec.template.spec.volumes.find((v: Json) => v.name === "data"),
+        { name: "data", emptyDir: { sizeLimit: "1Gi" } },
+      );
+      assert.equal(set.spec.template.spec.containers[0].securityContext.runAsUser, 999);
+      const headless = byName(dev, "kubernetes:core/v1:Service", "postgres");
+      assert.equal(headless.spec.clusterIP, "None");
+      const cron = byName(dev, "kubernetes:batch/v1:CronJob", "postgres-backup");
+      assert.equal(cron.spec.schedule, "30 2 * * *");
+      assert.equal(cron.spec.concurrencyPolicy, "Forbid");
+    });
+
+    it("keeps staging's database on a retained DigitalOcean block-storage volume, backed up nightly to another", () => {
+      const staging = stacks.get("staging")!;
+      const set = byName(staging, "kubernetes:apps/v1:StatefulSet", "postgres");
+      assert.deepEqual(set.spec.persistentVolumeClaimRetentionPolicy, {
+        whenDeleted: "Retain",
+        whenScaled: "Retain",
+      });
+      assert.deepEqual(set.spec.volumeClaimTemplates[0].spec, {
+        accessModes: ["ReadWriteOnce"],
+        storageClassName: "do-block-storage",
+        resources: { requests: { storage: "5Gi" } },
+      });
+      const backups = byName(staging, "kubernetes:core/v1:PersistentVolumeClaim", "postgres-backups");
+      assert.equal(backups.spec.storageClassName, "do-block-storage");
+      const cron = byName(staging, "kubernetes:batch/v1:CronJob", "postgres-backup");
+      assert.deepEqual(cron.spec.jobTemplate.spec.template.spec.volumes[0], {
+        name: "backups",
+        persistentVolumeClaim: { claimName: "postgres-backups" },
+      });
+    });
+
+    it("gives prod managed PostgreSQL with a standby node, a firewall that admits only the cluster, and verified TLS", () => {
+      const prod = stacks.get("prod")!;
+      assert.equal(allOf(prod, "kubernetes:apps/v1:StatefulSet").length, 0);
+      const db = only(prod, "digitalocean:index/databaseCluster:DatabaseCluster");
+      assert.deepEqual(
+        {
+          engine: db.inputs.engine,
+          version: db.inputs.version,
+          size: db.inputs.size,
+          nodeCount: db.inputs.nodeCount,
+        },
+        { engine: "pg", version: "17", size: "db-s-2vcpu-4gb", nodeCount: 2 },
+      );
+      assert.equal(db.inputs.privateNetworkUuid, "platform-prod-vpc-id");
+      assert.equal(db.protect, true);
+      const firewall = only(prod, "digitalocean:index/databaseFirewall:DatabaseFirewall").inputs;
+      assert.deepEqual(firewall.rules, [{ type: "k8s", value: "platform-prod-doks-id" }]);
+      const api = byName(prod, "kubernetes:apps/v1:Deployment", "api");
+      const settings = byName(prod, "kubernetes:core/v1:ConfigMap", "api-settings");
+      assert.equal(settings.data.DATABASE_CA_FILE, "/etc/database-ca/ca.crt");
+      assert.deepEqual(api.spec.template.spec.containers[0].volumeMounts[1], {
+        name: "database-ca",
+        mountPath: "/etc/database-ca",
+        readOnly: true,
+      });
+    });
+
+    it("keeps database credentials in Secrets, never in plain inputs", () => {
+      for (const evaluation of stacks.values()) {
+        const secret = byName(evaluation, "kubernetes:core/v1:Secret", "app-database");
+        assert.deepEqual(
+          Object.keys(secret.stringData).sort(),
+          evaluation.stack === "prod" ? ["DATABASE_URL", "ca.crt"] : ["DATABASE_URL"],
+        );
+        assert.equal(secret.stringData.DATABASE_URL, "[secret]");
+        assert.ok(!JSON.stringify(evaluation.resources).includes("fixture-password"), evaluation.stack);
+        assert.ok(!JSON.stringify(evaluation.resources).includes("fixture-db-password"), evaluation.stack);
+      }
+    });
+  });
+
+  describe("images", () => {
+    it("builds each service from its folder with a content-derived tag, for amd64 in the cloud", () => {
+      for (const [stack, server, platform] of [
+        ["dev", "localhost:5001", undefined],
+        ["prod", "registry.digitalocean.com/k8s-platform-prod", "linux/amd64"],
+      ] as const) {
+        const images = allOf(stacks.get(stack)!, "docker:index/image:Image");
+        assert.deepEqual(
+          images.map((i) => (i.inputs.build as Json).context.split("/").slice(-2).join("/")),
+          ["app/api", "app/web"],
+        );
+        for (const image of images) {
+          assert.match(
+            String(image.inputs.imageName),
+            new RegExp(`^${server.replace(/\./g, "\\.")}/(api|web):src-[0-9a-f]{12}$`),
+          );
+          assert.equal((image.inputs.build as Json).platform, platform);
+        }
+      }
+    });
+
+    it("pushes to DOCR with the push credentials, kept secret", () => {
+      const image = allOf(stacks.get("prod")!, "docker:index/image:Image")[0];
+      assert.deepEqual(image.inputs.registry, {
+        server: "[secret]",
+        username: "[secret]",
+        password: "[secret]",
+      });
+    });
+  });
+});
