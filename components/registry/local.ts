@@ -38,7 +38,7 @@ export class LocalRegistry extends pulumi.ComponentResource implements Registry 
     // Pushed images live in a volume, so they survive the container being recreated.
     const data = new docker.Volume(`${name}-data`, { name: `${name}-data` }, child);
     const containerName = `${name}-server`;
-    new docker.Container(
+    const server = new docker.Container(
       containerName,
       {
         name: containerName,
@@ -55,7 +55,8 @@ export class LocalRegistry extends pulumi.ComponentResource implements Registry 
 
     this.networkName = network.name;
     this.mirror = { host: `localhost:${args.port}`, endpoint: `http://${containerName}:${REGISTRY_PORT}` };
-    this.server = pulumi.output(this.mirror.host);
+    // Derived from the container, so that pushes wait until the registry runs.
+    this.server = server.name.apply(() => this.mirror.host);
     this.registerOutputs({ server: this.server, networkName: this.networkName });
   }
 }

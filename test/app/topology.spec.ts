@@ -385,6 +385,14 @@ describe("app topology per stack", () => {
       }
     });
 
+    it("pushes to the local registry only once its container runs", () => {
+      const dev = stacks.get("dev")!;
+      const registry = only(dev, "docker:index/container:Container", "platform-dev-registry-server");
+      for (const image of allOf(dev, "docker:index/image:Image")) {
+        assert.ok(image.propertyDependencies.imageName.includes(registry.urn), image.name);
+      }
+    });
+
     it("pushes to DOCR with the push credentials, kept secret", () => {
       const image = allOf(stacks.get("prod")!, "docker:index/image:Image")[0];
       assert.deepEqual(image.inputs.registry, {

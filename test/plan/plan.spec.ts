@@ -94,6 +94,43 @@ describe("npm run plan", function () {
     assert.match(stdout, /^ {2}kubeconfig: \[secret\]$/m);
   });
 
+  it("runs the policy pack with the stack's policy config and exits 1 on a mandatory violation", () => {
+    // A prod-like stack without HA: valid configuration, but prod's policies require HA.
+    const prod = fs.readFileSync(path.join(dir, "Pulumi.prod.yaml"), "utf8");
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.noha.yaml"),
+      prod.replace("platform:haControlPlane: true", "platform:haControlPlane: false"),
+    );
+    fs.copyFileSync(
+      path.join(dir, "policies", "config", "prod.json"),
+      path.join(dir, "policies", "config", "noha.json"),
+    );
+    const { code, stdout } = plan(dir, "--stack", "noha", "--json");
+    assert.equal(code, 1);
+    const doc = JSON.parse(stdout) as {
+      violations: { policy: string; enforcementLevel: string; resource: string; message: string }[];
+    };
+    const mandatory = doc.violations.filter((v) => v.enforcementLevel === "mandatory");
+    assert.deepEqual(
+      mandatory.map((v) => [v.policy, v.resource]),
+      [
+        [
+          "require-doks-resilience",
+          "urn:pulumi:noha::platform::platform:cluster:DoksCluster$digitalocean:index/kubernetesCluster:KubernetesCluster::platform-noha-doks",
+        ],
+      ],
+    );
+    assert.match(mandatory[0].message, /ha/i);
+  });
+
+  it("reports no mandatory violation for the shipped stacks, and lists the advisory ones", () => {
+    for (const stack of ["dev", "staging", "prod"]) {
+      const { code, stdout } = plan(dir, "--stack", stack);
+      assert.equal(code, 0, stack);
+      assert.match(stdout, /^policies: 0 mandatory, \d+ advisory$/m);
+    }
+  });
+
   it("refuses a misspelt key with exit code 2, naming the file and the key, without a stack trace", () => {
     fs.writeFileSync(
       path.join(dir, "Pulumi.typo.yaml"),
