@@ -37,6 +37,7 @@ import { requirePinnedHelmCharts } from "./resources/requirePinnedHelmCharts";
 import { restrictDocrTier } from "./resources/restrictDocrTier";
 import { restrictLoadBalancerServices } from "./resources/restrictLoadBalancerServices";
 import { disallowReplicasWithHpa } from "./stack/disallowReplicasWithHpa";
+import { enforceBudget } from "./stack/enforceBudget";
 import { requireDatabaseFirewall } from "./stack/requireDatabaseFirewall";
 import { requireHpaMinReplicas } from "./stack/requireHpaMinReplicas";
 import { requireNamespacePsaLabels } from "./stack/requireNamespacePsaLabels";
@@ -87,9 +88,10 @@ export const resourcePolicies: Policies = [
   restrictLoadBalancerServices,
 ];
 
-/** Checks that span resources (network policies, disruption budgets, autoscaling, namespaces, databases). */
+/** Checks that span resources (network policies, disruption budgets, autoscaling, namespaces, databases, cost). */
 export const stackPolicies: Policies = [
   disallowReplicasWithHpa,
+  enforceBudget,
   requireDatabaseFirewall,
   requireHpaMinReplicas,
   requireNamespacePsaLabels,
