@@ -1,18 +1,43 @@
 // Loads the project's TypeScript files by transpiling them with esbuild, and nothing else.
 // tsx hooks every module load, which doubles the time @pulumi/pulumi takes to load; the offline
 // tools are meant to start about as fast as the SDK itself (`npm run plan`, `npm run policy`).
-// Type errors are `npm run build`'s job, not this loader's.
+// Transpiled files are cached by content under node_modules/.cache. Type errors are
+// `npm run build`'s job, not this loader's.
 "use strict";
+const crypto = require("node:crypto");
 const fs = require("node:fs");
-const esbuild = require("esbuild");
+const path = require("node:path");
 
-require.extensions[".ts"] = function loadTypeScript(module, filename) {
-  const { code } = esbuild.transformSync(fs.readFileSync(filename, "utf8"), {
+const CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "register-ts");
+let esbuild; // loaded on the first cache miss only
+
+function transpile(source, filename) {
+  esbuild ??= require("esbuild");
+  return esbuild.transformSync(source, {
     loader: "ts",
     format: "cjs",
     target: "node22",
     sourcefile: filename,
     sourcemap: "inline",
-  });
+  }).code;
+}
+
+require.extensions[".ts"] = function loadTypeScript(module, filename) {
+  const source = fs.readFileSync(filename, "utf8");
+  const key = crypto.createHash("sha256").update(filename).update("\0").update(source).digest("hex");
+  const cached = path.join(CACHE_DIR, `${key}.js`);
+  let code;
+  try {
+    code = fs.readFileSync(cached, "utf8");
+  } catch {
+    code = transpile(source, filename);
+    try {
+      fs.mkdirSync(CACHE_DIR, { recursive: true });
+      fs.writeFileSync(`${cached}.${process.pid}`, code);
+      fs.renameSync(`${cached}.${process.pid}`, cached);
+    } catch {
+      // A read-only tree still works, only slower.
+    }
+  }
   module._compile(code, filename);
 };
