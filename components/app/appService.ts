@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppConfig } from "../../config";
-import { componentLabels } from "./labels";
+import { componentLabels, spreadAcrossNodes } from "./labels";
 import { restrictedContainerSecurity, restrictedPodSecurity, TMP_MOUNT, TMP_VOLUME } from "./security";
 
 /** The app images run as this numeric user and listen on this port (see app/README.md). */
@@ -114,18 +114,7 @@ export class AppService extends pulumi.ComponentResource {
               ],
               volumes: [TMP_VOLUME, ...(args.volumes ?? [])],
               terminationGracePeriodSeconds: 30,
-              ...(args.spreadAcrossNodes
-                ? {
-                    topologySpreadConstraints: [
-                      {
-                        maxSkew: 1,
-                        topologyKey: "kubernetes.io/hostname",
-                        whenUnsatisfiable: "ScheduleAnyway",
-                        labelSelector: { matchLabels: labels },
-                      },
-                    ],
-                  }
-                : {}),
+              ...(args.spreadAcrossNodes ? spreadAcrossNodes(labels) : {}),
             },
           },
         },

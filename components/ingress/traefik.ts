@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { spreadAcrossNodes } from "../app/labels";
 import {
   createNetworkPolicies,
   DEFAULT_DENY,
@@ -136,18 +137,7 @@ export function traefikValues(args: Omit<TraefikArgs, "provider">): Record<strin
     service,
     podDisruptionBudget: args.replicas > 1 ? { enabled: true, maxUnavailable: 1 } : { enabled: false },
     updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-    ...(args.spreadAcrossNodes
-      ? {
-          topologySpreadConstraints: [
-            {
-              maxSkew: 1,
-              topologyKey: "kubernetes.io/hostname",
-              whenUnsatisfiable: "ScheduleAnyway",
-              labelSelector: { matchLabels: { "app.kubernetes.io/name": "traefik" } },
-            },
-          ],
-        }
-      : {}),
+    ...(args.spreadAcrossNodes ? spreadAcrossNodes(TRAEFIK_POD_LABELS) : {}),
     log: { level: "INFO", format: "json" },
     accessLog: { enabled: true, format: "json" },
   };
