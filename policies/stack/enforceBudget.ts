@@ -52,7 +52,7 @@ export const enforceBudget: StackValidationPolicy = {
     if (estimate.monthlyUsd.max > budget) {
       const items = [...estimate.items]
         .sort((a, b) => b.monthlyUsd.max - a.monthlyUsd.max)
-        .map((i) => `${i.description} ${i.name} ${formatRange(i.monthlyUsd)} (${i.basis})`);
+        .map((i) => `${i.name}: ${i.description} ${formatRange(i.monthlyUsd)} (${i.basis})`);
       const unpriced = estimate.unpriced.length > 0 ? `; plus ${estimate.unpriced.length} unpriced` : "";
       reportViolation(
         `estimated monthly cost ${formatRange(estimate.monthlyUsd)} exceeds the budget of ${dollars(budget)}: ` +

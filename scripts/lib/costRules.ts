@@ -263,8 +263,11 @@ function claimCost(
   };
 }
 
-const persistentVolumeClaim: Rule = (props, prices) =>
-  claimCost(at(props, "spec"), "volume", { n: 1, text: "" }, prices);
+const persistentVolumeClaim: Rule = (props, prices) => {
+  const name = at(props, "metadata", "name");
+  const label = typeof name === "string" ? `volume ${name}` : "volume";
+  return claimCost(at(props, "spec"), label, { n: 1, text: "" }, prices);
+};
 
 const statefulSet: Rule = (props, prices) => {
   const templates = at(props, "spec", "volumeClaimTemplates");

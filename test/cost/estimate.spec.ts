@@ -130,12 +130,12 @@ describe("cost estimate", () => {
 
   describe("block storage", () => {
     it("prices a PVC on do-block-storage from its request, per GiB", () => {
-      assert.deepEqual(lines([pvc("5Gi")]), [["volume", 0.5, 0.5, "5 GiB at $0.10/GiB"]]);
+      assert.deepEqual(lines([pvc("5Gi")]), [["volume backups", 0.5, 0.5, "5 GiB at $0.10/GiB"]]);
     });
     it("rounds a request up to whole GiB, at least 1", () => {
-      assert.deepEqual(lines([pvc("10G")]), [["volume", 1, 1, "10 GiB at $0.10/GiB"]]); // 9.31 GiB
-      assert.deepEqual(lines([pvc("500Mi")]), [["volume", 0.1, 0.1, "1 GiB at $0.10/GiB"]]);
-      assert.deepEqual(lines([pvc("1Ti")]), [["volume", 102.4, 102.4, "1024 GiB at $0.10/GiB"]]);
+      assert.deepEqual(lines([pvc("10G")]), [["volume backups", 1, 1, "10 GiB at $0.10/GiB"]]); // 9.31 GiB
+      assert.deepEqual(lines([pvc("500Mi")]), [["volume backups", 0.1, 0.1, "1 GiB at $0.10/GiB"]]);
+      assert.deepEqual(lines([pvc("1Ti")]), [["volume backups", 102.4, 102.4, "1024 GiB at $0.10/GiB"]]);
     });
     it("counts StatefulSet volumeClaimTemplates × replicas", () => {
       const set = statefulSet(3, [
@@ -154,9 +154,9 @@ describe("cost estimate", () => {
     });
     it("lists claims it cannot price as unpriced", () => {
       assert.deepEqual(reasons([pvc("5Gi", null), pvc("5Gi", "local-path"), pvc("lots")]), [
-        "backups: volume: no storageClassName, so the cluster's default class decides its price",
-        'backups: volume: storage class "local-path" is not a priced block-storage class',
-        'backups: volume: storage request is "lots"',
+        "backups: volume backups: no storageClassName, so the cluster's default class decides its price",
+        'backups: volume backups: storage class "local-path" is not a priced block-storage class',
+        'backups: volume backups: storage request is "lots"',
       ]);
     });
   });

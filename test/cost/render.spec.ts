@@ -41,7 +41,7 @@ describe("cost rendering and delta", () => {
     );
     assert.deepEqual(
       delta.removed.map((i) => i.description),
-      ["volume"],
+      ["volume backups"],
     );
     assert.deepEqual(
       delta.changed.map((c) => [c.after.description, c.changeUsd]),
@@ -52,7 +52,7 @@ describe("cost rendering and delta", () => {
       [
         "Monthly cost: $53.50 → $117.00 (+$63.50)",
         "  + HA control plane (doks): $40.00, $40.00 per cluster",
-        "  - volume (backups): $0.50, 5 GiB at $0.10/GiB",
+        "  - volume backups (backups): $0.50, 5 GiB at $0.10/GiB",
         "  ~ default node pool (doks): +$24.00, 2 × s-2vcpu-4gb at $24.00 → 3 × s-2vcpu-4gb at $24.00",
       ].join("\n"),
     );

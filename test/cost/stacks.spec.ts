@@ -35,7 +35,7 @@ describe("monthly cost of the shipped stacks", () => {
       [
         ["platform-staging-registry-docr", "registry (basic)", registry],
         ["platform-staging-doks", "default node pool", nodes],
-        ["platform-staging-postgres-backups", "volume", 5 * gib],
+        ["platform-staging-postgres-backups", "volume postgres-backups", 5 * gib],
         ["platform-staging-traefik-chart", "load balancer", loadBalancer],
         ["platform-staging-postgres-statefulset", "volume data per replica", 5 * gib],
       ],

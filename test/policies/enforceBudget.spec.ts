@@ -15,8 +15,8 @@ const stack = (): ResourceUnderTest[] =>
   }));
 
 const OVER =
-  "default node pool doks $48.00 (2 × s-2vcpu-4gb at $24.00); registry (basic) docr $5.00 (basic tier); " +
-  "volume backups $0.50 (5 GiB at $0.10/GiB)";
+  "doks: default node pool $48.00 (2 × s-2vcpu-4gb at $24.00); docr: registry (basic) $5.00 (basic tier); " +
+  "backups: volume backups $0.50 (5 GiB at $0.10/GiB)";
 
 describe("budget", () => {
   it("passes an estimate exactly at the budget", () => {
@@ -41,7 +41,7 @@ describe("budget", () => {
       enforceBudget,
       [auto],
       [
-        "estimated monthly cost $48.00–$144.00 exceeds the budget of $100.00: default node pool doks $48.00–$144.00 (1–3 × s-4vcpu-8gb at $48.00)",
+        "estimated monthly cost $48.00–$144.00 exceeds the budget of $100.00: doks: default node pool $48.00–$144.00 (1–3 × s-4vcpu-8gb at $48.00)",
       ],
       { maxMonthlyUsd: 100 },
     );
