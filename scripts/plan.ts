@@ -1,24 +1,61 @@
-// Offline plan: the desired state of a stack with no Pulumi CLI, cloud account or Docker.
-// Exit codes: 0 ok, 1 policy or schema failure, 2 invalid config, unreadable stack file or bad usage,
-// 3 the program itself failed.
+// Offline plan: the desired state of a stack with no Pulumi CLI, cloud account or Docker; with
+// `--diff <ref>`, what changes against that git ref's desired state.
+// Exit codes: 0 ok, 1 policy or schema failure, 2 invalid config, unreadable stack file, bad ref or
+// bad usage, 3 the program itself failed.
+import { realpathSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type { Violation } from "../policies/engine";
 import { ConfigError, StackFileError } from "../config";
-import { UsageError, parsePlanArgs } from "./lib/cli";
-import { evaluateStack } from "./lib/evaluate";
+import { PlanOptions, UsageError, parsePlanArgs } from "./lib/cli";
+import { diffPlans, relativePaths } from "./lib/diff";
+import { BaseProgramError, planAtCommit } from "./lib/diffBase";
+import { DiffReport, diffDocument, renderDiffMarkdown } from "./lib/diffRender";
+import { Evaluation, evaluateStack } from "./lib/evaluate";
 import { checkEvaluation } from "./lib/policyCheck";
 import { planDocument, renderTree, renderViolations } from "./lib/render";
+import { resolveCommit } from "./lib/worktree";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
 async function main(argv: readonly string[]): Promise<number> {
   const options = parsePlanArgs(argv);
+  // A bad ref fails before the program runs.
+  const baseCommit = options.diff === undefined ? undefined : resolveCommit(PROJECT_DIR, options.diff);
   const evaluation = await evaluateStack(PROJECT_DIR, options.stack);
   const violations = await checkEvaluation(evaluation);
-  if (options.json)
+  if (options.diff !== undefined && baseCommit !== undefined) {
+    const report = await diffReport(options, options.diff, baseCommit, evaluation, violations);
+    process.stdout.write(
+      options.json ? `${JSON.stringify(diffDocument(report), null, 2)}\n` : renderDiffMarkdown(report),
+    );
+  } else if (options.json)
     process.stdout.write(`${JSON.stringify(planDocument(evaluation, violations), null, 2)}\n`);
   else process.stdout.write(`${renderTree(evaluation)}\n${renderViolations(violations)}\n`);
   return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+}
+
+/** The working tree's desired state against the base's, both in `plan --json` form. */
+async function diffReport(
+  options: PlanOptions,
+  base: string,
+  baseCommit: string,
+  evaluation: Evaluation,
+  violations: readonly Violation[],
+): Promise<DiffReport> {
+  const before = await planAtCommit(PROJECT_DIR, base, baseCommit, options.stack);
+  const after = relativePaths(planDocument(evaluation, violations).resources, [
+    PROJECT_DIR,
+    realpathSync(PROJECT_DIR),
+  ]);
+  return {
+    stack: options.stack,
+    base,
+    baseCommit,
+    baseHasStack: before.hasStack,
+    diff: diffPlans(before.resources, after),
+    violations,
+  };
 }
 
 /** Input problems get their message alone; anything else is a bug and keeps its stack trace. */
@@ -30,6 +67,10 @@ function exitCodeFor(error: unknown): number {
   if (error instanceof pulumi.RunError) {
     process.stderr.write(`plan: ${error.message}\n`);
     return 2;
+  }
+  if (error instanceof BaseProgramError) {
+    process.stderr.write(`plan: ${error.message}\n`);
+    return 3;
   }
   process.stderr.write(
     `plan: the program failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

@@ -1,0 +1,158 @@
+// The desired-state diff: which resources a change adds, removes or changes, and which input fields,
+// computed from two plans in their JSON form (`npm run plan -- --json`). Pure functions only.
+import { SECRET } from "./evaluate";
+
+/** One resource of a plan, as `npm run plan -- --json` prints it. */
+export interface PlanResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** Absent in plans from before `protect` was recorded. */
+  readonly protect?: boolean;
+  /** Inputs with unknowns already marked and secrets masked leaf by leaf. */
+  readonly inputs: unknown;
+}
+
+/** A resource identified by its URN. */
+export interface ResourceRef {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+}
+
+/**
+ * One changed input field. `before`/`after` are absent when the field is not set on that side.
+ * A secret change (`secret: true`) never carries a value: both sides read {@link SECRET}.
+ */
+export interface FieldChange {
+  /** Pulumi property path, as `ignoreChanges` takes it: `spec.ports[0].port`, `labels["app.kubernetes.io/name"]`. */
+  readonly path: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly secret?: true;
+}
+
+/** A resource present on both sides whose inputs or protection differ. */
+export interface ResourceChange extends ResourceRef {
+  readonly fields: FieldChange[];
+  /** Present only when `protect` itself changed. */
+  readonly protect?: { readonly before: boolean; readonly after: boolean };
+}
+
+/** What moving from one plan to another does to the resources. */
+export interface PlanDiff {
+  readonly added: ResourceRef[];
+  readonly removed: ResourceRef[];
+  readonly changed: ResourceChange[];
+  /** Resources present on both sides with nothing changed. */
+  readonly unchanged: number;
+}
+
+/** Compares two plans by URN; every list is ordered by URN, every field list by path. */
+export function diffPlans(before: readonly PlanResource[], after: readonly PlanResource[]): PlanDiff {
+  const old = new Map(before.map((r) => [r.urn, r]));
+  const now = new Map(after.map((r) => [r.urn, r]));
+  const added = after.filter((r) => !old.has(r.urn)).map(ref);
+  const removed = before.filter((r) => !now.has(r.urn)).map(ref);
+  const changed: ResourceChange[] = [];
+  let unchanged = 0;
+  for (const resource of after) {
+    const previous = old.get(resource.urn);
+    if (!previous) continue;
+    const fields = diffValues(previous.inputs, resource.inputs);
+    const protect = { before: previous.protect ?? false, after: resource.protect ?? false };
+    if (fields.length === 0 && protect.before === protect.after) unchanged++;
+    else changed.push({ ...ref(resource), fields, ...(protect.before !== protect.after ? { protect } : {}) });
+  }
+  return { added: byUrn(added), removed: byUrn(removed), changed: byUrn(changed), unchanged };
+}
+
+/**
+ * The fields that differ between two input values, depth first with object keys sorted. A field
+ * that is null counts as not set. Where either side holds a secret, only the fact of the change is
+ * reported, including when a field became or stopped being secret.
+ */
+export function diffValues(before: unknown, after: unknown, path = ""): FieldChange[] {
+  if (isRecord(before) && isRecord(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((key) => diffValues(before[key], after[key], joinKey(path, key)));
+  }
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const length = Math.max(before.length, after.length);
+    return Array.from({ length }, (_, i) => diffValues(before[i], after[i], `${path}[${i}]`)).flat();
+  }
+  if (isNotSet(before) && isNotSet(after)) return [];
+  if (before === after) return [];
+  const field = path === "" ? "(inputs)" : path;
+  if (holdsSecret(before) || holdsSecret(after)) {
+    return [
+      {
+        path: field,
+        ...(isNotSet(before) ? {} : { before: SECRET }),
+        ...(isNotSet(after) ? {} : { after: SECRET }),
+        secret: true,
+      },
+    ];
+  }
+  return [
+    {
+      path: field,
+      ...(isNotSet(before) ? {} : { before }),
+      ...(isNotSet(after) ? {} : { after }),
+    },
+  ];
+}
+
+/** Whether a value is, or contains, a masked secret. */
+export function holdsSecret(value: unknown): boolean {
+  if (value === SECRET) return true;
+  if (Array.isArray(value)) return value.some(holdsSecret);
+  if (isRecord(value)) return Object.values(value).some(holdsSecret);
+  return false;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function joinKey(path: string, key: string): string {
+  if (!IDENTIFIER.test(key)) return `${path}[${JSON.stringify(key)}]`;
+  return path === "" ? key : `${path}.${key}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isNotSet(value: unknown): value is null | undefined {
+  return value === null || value === undefined;
+}
+
+function ref(resource: ResourceRef): ResourceRef {
+  return { urn: resource.urn, type: resource.type, name: resource.name };
+}
+
+function byUrn<T extends ResourceRef>(list: T[]): T[] {
+  return list.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+}
+
+/**
+ * Replaces the project directory in every string of `value` by `.`: two checkouts of the same
+ * program (the worktree of the base and the working tree) differ in where they are, not in what
+ * they declare (e.g. an image's build context).
+ */
+export function relativePaths<T>(value: T, projectDirs: readonly string[]): T {
+  const dirs = [...new Set(projectDirs.map((d) => d.replace(/\/+$/, "")))].sort(
+    (a, b) => b.length - a.length,
+  );
+  const map = (v: unknown): unknown => {
+    if (typeof v === "string") return dirs.reduce((s, dir) => replaceDir(s, dir), v);
+    if (Array.isArray(v)) return v.map(map);
+    if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, map(x)]));
+    return v;
+  };
+  return map(value) as T;
+}
+
+function replaceDir(text: string, dir: string): string {
+  if (text === dir) return ".";
+  return text.split(`${dir}/`).join("./");
+}
