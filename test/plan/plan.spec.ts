@@ -15,7 +15,7 @@ const COPIED = [
   "tsconfig.json",
   "package.json",
 ];
-const COPIED_DIRS = ["config", "components", "scripts", "policies", "app"];
+const COPIED_DIRS = ["config", "components", "scripts", "policies", "pricing", "app"];
 
 function projectCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
