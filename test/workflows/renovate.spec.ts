@@ -1,0 +1,112 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { CERT_MANAGER_CHART_VERSION, TRAEFIK_CHART_VERSION } from "../../components/ingress/versions";
+import { PROJECT_DIR } from "../helpers";
+
+// Renovate's custom managers are regular expressions over files others edit: these specs run them
+// (JavaScript's RegExp; Renovate uses RE2, which agrees on these patterns) against the real files.
+
+interface CustomManager {
+  readonly managerFilePatterns: string[];
+  readonly matchStrings: string[];
+  readonly depNameTemplate?: string;
+  readonly datasourceTemplate?: string;
+}
+
+interface RenovateConfig {
+  readonly extends: string[];
+  readonly packageRules: { matchPackageNames?: string[]; versioning?: string; groupName?: string }[];
+  readonly customManagers: CustomManager[];
+}
+
+const config = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "renovate.json"), "utf8")) as RenovateConfig;
+
+/** `"/re/"` as Renovate writes a regex file pattern. */
+function filePattern(pattern: string): RegExp {
+  assert.match(pattern, /^\/.+\/$/, `${pattern} is not a /regex/ pattern`);
+  return new RegExp(pattern.slice(1, -1));
+}
+
+function repositoryFiles(): string[] {
+  const ls = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
+    cwd: PROJECT_DIR,
+    encoding: "utf8",
+  });
+  return ls.stdout.split("\n").filter((f) => f && fs.existsSync(path.join(PROJECT_DIR, f)));
+}
+
+/** What a custom manager extracts: file, then the named groups of each match. */
+function extract(manager: CustomManager): { file: string; groups: Record<string, string> }[] {
+  const files = repositoryFiles().filter((f) =>
+    manager.managerFilePatterns.some((p) => filePattern(p).test(f)),
+  );
+  return files.flatMap((file) => {
+    const text = fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
+    return manager.matchStrings.flatMap((source) =>
+      [...text.matchAll(new RegExp(source, "g"))].map((m) => ({ file, groups: { ...m.groups } })),
+    );
+  });
+}
+
+const project = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
+  config: Record<string, { default?: unknown }>;
+};
+
+describe("renovate.json", () => {
+  it("pins action and image digests on top of the recommended config", () => {
+    for (const preset of ["config:recommended", "helpers:pinGitHubActionDigests", "docker:pinDigests"])
+      assert.ok(config.extends.includes(preset), preset);
+  });
+
+  it("groups the Pulumi packages", () => {
+    assert.ok(config.packageRules.some((r) => r.matchPackageNames?.includes("@pulumi/**") && r.groupName));
+  });
+
+  it("finds the k0s release in Pulumi.yaml, and its versioning reads it", () => {
+    const [k0s] = config.customManagers.filter((m) => m.depNameTemplate === "k0sproject/k0s");
+    const found = extract(k0s);
+    assert.deepEqual(found, [
+      { file: "Pulumi.yaml", groups: { currentValue: project.config.k0sVersion.default } },
+    ]);
+    const versioning = config.packageRules.find((r) =>
+      r.matchPackageNames?.includes("k0sproject/k0s"),
+    )?.versioning;
+    const scheme = new RegExp(String(versioning).replace(/^regex:/, ""));
+    const parts = scheme.exec(String(project.config.k0sVersion.default))?.groups;
+    assert.ok(
+      parts && parts.major && parts.build,
+      `${versioning} does not read ${project.config.k0sVersion.default}`,
+    );
+  });
+
+  it("finds the registry and PostgreSQL images in Pulumi.yaml", () => {
+    const [images] = config.customManagers.filter((m) => m.datasourceTemplate === "docker");
+    const found = extract(images).filter((e) => e.file === "Pulumi.yaml");
+    assert.deepEqual(
+      found.map((e) => `${e.groups.depName}:${e.groups.currentValue}`),
+      [project.config.registryImage.default, project.config.databaseImage.default],
+    );
+  });
+
+  it("finds every version marked with a renovate comment, the Helm charts among them", () => {
+    const [marked] = config.customManagers.filter((m) =>
+      m.matchStrings.some((s) => s.includes("// renovate:")),
+    );
+    const found = extract(marked);
+    const comments = repositoryFiles()
+      .filter((f) => f.startsWith("components/") && f.endsWith(".ts"))
+      .flatMap((f) => fs.readFileSync(path.join(PROJECT_DIR, f), "utf8").match(/\/\/ renovate:/g) ?? []);
+    assert.equal(found.length, comments.length, "a // renovate: comment the manager does not read");
+    const charts = found.map((e) => [e.groups.depName, e.groups.registryUrl, e.groups.currentValue]);
+    assert.deepEqual(
+      charts.filter(([name]) => name === "traefik" || name === "cert-manager"),
+      [
+        ["traefik", "https://traefik.github.io/charts", TRAEFIK_CHART_VERSION],
+        ["cert-manager", "https://charts.jetstack.io", CERT_MANAGER_CHART_VERSION],
+      ],
+    );
+  });
+});
