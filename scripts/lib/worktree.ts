@@ -50,7 +50,7 @@ export async function withWorktree<T>(
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   try {
     const added = git(projectDir, "worktree", "add", "--detach", "--quiet", root, commit);
-    if (!added.ok) throw new Error(`git worktree add failed: ${added.stderr}`);
+    if (!added.ok) throw new UsageError(`--diff: git worktree add failed: ${added.stderr}`);
     if (fs.existsSync(tree.projectDir)) linkModules(projectDir, tree.projectDir);
     return await use(tree);
   } finally {
