@@ -77,6 +77,6 @@ function exitCodeFor(error: unknown): number {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => process.exit(exitCodeFor(error)),
+  (code) => process.stdout.write("", () => process.exit(code)),
+  (error: unknown) => process.stdout.write("", () => process.exit(exitCodeFor(error))),
 );

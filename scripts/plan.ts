@@ -8,10 +8,11 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Violation } from "../policies/engine";
 import { ConfigError, StackFileError } from "../config";
 import { PlanOptions, UsageError, parsePlanArgs } from "./lib/cli";
-import { diffPlans, relativePaths } from "./lib/diff";
+import { diffPlans, PlanResource, relativePaths } from "./lib/diff";
 import { BaseProgramError, planAtCommit } from "./lib/diffBase";
 import { DiffReport, diffDocument, renderDiffMarkdown } from "./lib/diffRender";
 import { Evaluation, evaluateStack } from "./lib/evaluate";
+import { CostResource, costDelta, estimateCost, renderCost, renderCostDelta } from "./lib/cost";
 import { checkEvaluation } from "./lib/policyCheck";
 import { planDocument, renderTree, renderViolations } from "./lib/render";
 import { resolveCommit } from "./lib/worktree";
@@ -24,14 +25,18 @@ async function main(argv: readonly string[]): Promise<number> {
   const baseCommit = options.diff === undefined ? undefined : resolveCommit(PROJECT_DIR, options.diff);
   const evaluation = await evaluateStack(PROJECT_DIR, options.stack);
   const violations = await checkEvaluation(evaluation);
+  const cost = estimateCost(evaluation);
   if (options.diff !== undefined && baseCommit !== undefined) {
     const report = await diffReport(options, options.diff, baseCommit, evaluation, violations);
     process.stdout.write(
-      options.json ? `${JSON.stringify(diffDocument(report), null, 2)}\n` : renderDiffMarkdown(report),
+      options.json
+        ? `${JSON.stringify(diffDocument(report), null, 2)}\n`
+        : renderDiffMarkdown(report, { summaryLines: report.cost ? costMarkdown(report.cost) : [] }),
     );
   } else if (options.json)
-    process.stdout.write(`${JSON.stringify(planDocument(evaluation, violations), null, 2)}\n`);
-  else process.stdout.write(`${renderTree(evaluation)}\n${renderViolations(violations)}\n`);
+    process.stdout.write(`${JSON.stringify(planDocument(evaluation, violations, cost), null, 2)}\n`);
+  else
+    process.stdout.write(`${renderTree(evaluation)}\n${renderViolations(violations)}\n${renderCost(cost)}\n`);
   return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
 }
 
@@ -55,7 +60,22 @@ async function diffReport(
     baseHasStack: before.hasStack,
     diff: diffPlans(before.resources, after),
     violations,
+    // Both sides at today's prices, so the change is what the code change costs.
+    cost: costDelta(estimateCost(before.resources.map(asCostResource)), estimateCost(evaluation)),
   };
+}
+
+function asCostResource(r: PlanResource): CostResource {
+  return { urn: r.urn, type: r.type, name: r.name, inputs: r.inputs as Record<string, unknown> };
+}
+
+/** The cost change as a paragraph, with the items that changed as a diff block. */
+function costMarkdown(delta: ReturnType<typeof costDelta>): string[] {
+  const [headline, ...items] = renderCostDelta(delta).split("\n");
+  return [
+    `**${headline}**`,
+    ...(items.length > 0 ? ["```diff\n" + items.map((l) => l.trim()).join("\n") + "\n```"] : []),
+  ];
 }
 
 /** Input problems get their message alone; anything else is a bug and keeps its stack trace. */
@@ -78,7 +98,6 @@ function exitCodeFor(error: unknown): number {
   return 3;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => process.exit(exitCodeFor(error)),
-);
+// Exit only once stdout is flushed: a large plan written to a pipe would otherwise be cut short.
+const exitAfterFlush = (code: number) => process.stdout.write("", () => process.exit(code));
+main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => exitAfterFlush(exitCodeFor(error)));

@@ -1,5 +1,6 @@
 // The desired-state diff as a pull-request comment (Markdown) and as one JSON document.
 import type { Violation } from "../../policies/engine";
+import type { CostDelta, UsdRange } from "./cost";
 import { FieldChange, PlanDiff, ResourceChange, ResourceRef } from "./diff";
 import { UNKNOWN_MARKER } from "./render";
 
@@ -15,6 +16,8 @@ export interface DiffReport {
   readonly diff: PlanDiff;
   /** Policy and schema results of the working tree. */
   readonly violations: readonly Violation[];
+  /** Monthly cost before and after, at today's prices. */
+  readonly cost?: CostDelta;
 }
 
 /** `npm run plan -- --stack <s> --diff <ref> --json`. */
@@ -27,6 +30,7 @@ export interface DiffDocument {
   readonly changed: readonly ResourceChange[];
   readonly unchanged: number;
   readonly violations: readonly Violation[];
+  readonly cost?: { readonly before: UsdRange; readonly after: UsdRange; readonly changeUsd: UsdRange };
 }
 
 /** Extra content a caller adds to the Markdown, e.g. a cost estimate. */
@@ -51,6 +55,9 @@ export function diffDocument(report: DiffReport): DiffDocument {
     changed,
     unchanged,
     violations: report.violations,
+    ...(report.cost
+      ? { cost: { before: report.cost.before, after: report.cost.after, changeUsd: report.cost.changeUsd } }
+      : {}),
   };
 }
 

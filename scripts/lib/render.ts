@@ -1,4 +1,5 @@
 import type { Violation } from "../../policies/engine";
+import type { CostEstimate } from "./cost";
 import { Evaluation, PlannedResource, SECRET, UNKNOWN } from "./evaluate";
 
 /** How an unknown value reads in a plan: it is not invented, only marked. */
@@ -17,10 +18,16 @@ export interface PlanDocument {
   }[];
   readonly outputs: Record<string, unknown>;
   readonly violations: readonly Violation[];
+  /** Monthly cost estimate; see docs/cost.md. */
+  readonly cost?: CostEstimate;
 }
 
 /** Builds the JSON document of a plan; unknown values become {@link UNKNOWN_MARKER}. */
-export function planDocument(evaluation: Evaluation, violations: readonly Violation[]): PlanDocument {
+export function planDocument(
+  evaluation: Evaluation,
+  violations: readonly Violation[],
+  cost?: CostEstimate,
+): PlanDocument {
   return {
     stack: evaluation.stack,
     resources: evaluation.resources.map((r) => ({
@@ -33,6 +40,7 @@ export function planDocument(evaluation: Evaluation, violations: readonly Violat
     })),
     outputs: markUnknowns(evaluation.outputs) as Record<string, unknown>,
     violations,
+    ...(cost ? { cost } : {}),
   };
 }
 

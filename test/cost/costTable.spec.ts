@@ -1,5 +1,7 @@
 // The README cost table: generated from estimates, checked and rewritten between its markers.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { estimateCost } from "../../scripts/lib/cost";
 import {
   costTable,
@@ -9,6 +11,8 @@ import {
   replaceSection,
   START_MARKER,
 } from "../../scripts/lib/costTable";
+import { evaluateStack } from "../../scripts/lib/evaluate";
+import { PROJECT_DIR } from "../helpers";
 import { autoscalingCluster, cluster, registry, resource } from "./fixtures";
 
 const estimates = () => [
@@ -62,5 +66,16 @@ describe("README cost table", () => {
     );
     assert.throws(() => replaceSection(`${END_MARKER}\n${START_MARKER}\n`, "t", "README.md"), MarkerError);
     assert.throws(() => generatedSection(readme("x") + readme("y"), "README.md"), /more than once/);
+  });
+});
+
+describe("the README's cost table", () => {
+  it("is the table the estimate of the shipped stacks gives (run `npm run cost:table -- --write README.md`)", async () => {
+    const shipped = [];
+    for (const stack of ["dev", "staging", "prod"]) {
+      shipped.push({ stack, estimate: estimateCost(await evaluateStack(PROJECT_DIR, stack)) });
+    }
+    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+    assert.equal(generatedSection(readme, "README.md"), costTable(shipped));
   });
 });

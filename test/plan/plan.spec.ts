@@ -7,6 +7,7 @@ import { PROJECT_DIR } from "../helpers";
 
 // The plan runs as a user runs it, in a copy of the project, so that broken stack files can be tried.
 const COPIED = [
+  ".gitignore",
   "Pulumi.yaml",
   "Pulumi.dev.yaml",
   "Pulumi.staging.yaml",
@@ -129,6 +130,64 @@ describe("npm run plan", function () {
       assert.equal(code, 0, stack);
       assert.match(stdout, /^policies: 0 mandatory, \d+ advisory$/m);
     }
+  });
+
+  it("estimates the monthly cost: JSON per item and in total, and in the readable report", () => {
+    const doc = JSON.parse(plan(dir, "--stack", "prod", "--json").stdout) as {
+      cost: {
+        monthlyUsd: { min: number; max: number };
+        items: { name: string; description: string }[];
+        unpriced: unknown[];
+      };
+    };
+    // HA 40 + 2..5 × s-4vcpu-8gb 48 + LB 12 + DOCR professional 20 + PostgreSQL 2 × 60.
+    assert.deepEqual(doc.cost.monthlyUsd, {
+      min: 40 + 2 * 48 + 12 + 20 + 120,
+      max: 40 + 5 * 48 + 12 + 20 + 120,
+    });
+    assert.deepEqual(doc.cost.unpriced, []);
+    assert.deepEqual(doc.cost.items.map((i) => i.description).sort(), [
+      "HA control plane",
+      "PostgreSQL cluster",
+      "default node pool",
+      "load balancer",
+      "registry (professional)",
+    ]);
+    assert.match(plan(dir, "--stack", "prod").stdout, /^Monthly cost estimate: \$288\.00–\$432\.00$/m);
+  });
+
+  it("shows what a change costs in the desired-state diff", () => {
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-"));
+    fs.cpSync(dir, repo, { recursive: true, verbatimSymlinks: true });
+    const git = (...args: string[]) => spawnSync("git", args, { cwd: repo, encoding: "utf8" });
+    git("init", "-q");
+    git("add", "-A");
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "base");
+    const stackFile = path.join(repo, "Pulumi.prod.yaml");
+    fs.writeFileSync(
+      stackFile,
+      fs.readFileSync(stackFile, "utf8").replace("platform:nodeMaxCount: 5", "platform:nodeMaxCount: 6"),
+    );
+    const result = spawnSync(
+      process.execPath,
+      ["-r", "./scripts/register.cjs", "scripts/plan.ts", "--stack", "prod", "--diff", "HEAD", "--json"],
+      {
+        cwd: repo,
+        encoding: "utf8",
+      },
+    );
+    // A sixth node lifts the maximum to $480, over prod's $450 budget: a mandatory violation.
+    assert.equal(result.status, 1, result.stderr);
+    const doc = JSON.parse(result.stdout) as {
+      cost: { before: object; after: object; changeUsd: object };
+      violations: { policy: string; enforcementLevel: string }[];
+    };
+    assert.deepEqual(doc.cost, {
+      before: { min: 288, max: 432 },
+      after: { min: 288, max: 480 },
+      changeUsd: { min: 0, max: 48 },
+    });
+    assert.ok(doc.violations.some((v) => v.policy === "budget" && v.enforcementLevel === "mandatory"));
   });
 
   it("refuses a misspelt key with exit code 2, naming the file and the key, without a stack trace", () => {
