@@ -48,6 +48,32 @@ const list = <T extends z.ZodType>(item: T, expected: string) =>
 
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const CRON = /^(\S+\s+){4}\S+$/;
+/** DOKS's default pod and service networks: a VPC must not overlap them. */
+const DOKS_RESERVED = ["10.244.0.0/16", "10.245.0.0/16"];
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+function toRange(cidr: string): [number, number] {
+  const [address, bits] = cidr.split("/");
+  const start = address.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+  const size = 2 ** (32 - Number(bits));
+  const first = start - (start % size);
+  return [first, first + size - 1];
+}
+
+function overlaps(a: string, b: string): boolean {
+  const [a1, a2] = toRange(a);
+  const [b1, b2] = toRange(b);
+  return a1 <= b2 && b1 <= a2;
+}
+
+function isPrivateRange(cidr: string): boolean {
+  const [first, last] = toRange(cidr);
+  return PRIVATE_RANGES.some((range) => {
+    const [r1, r2] = toRange(range);
+    return r1 <= first && last <= r2;
+  });
+}
+
 const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(\d|[12]\d|3[0-2])$/;
 
 /** An image pinned by an exact tag (or digest): `latest` and untagged references are refused. */
@@ -89,7 +115,11 @@ export const rawConfigSchema = z.object({
   protect: boolean(),
   tags: list(pattern(/^[A-Za-z0-9:_-]{1,255}$/, "tags of letters, digits, ':', '-' and '_'"), "tags"),
 
-  k0sVersion: pattern(/^v\d+\.\d+\.\d+\+k0s\.\d+$/, "a k0s release such as v1.36.3+k0s.2 (never latest)"),
+  // From 1.32.1 the k0s image fixes cgroup v2 nesting and Docker's DNS itself (see the README).
+  k0sVersion: pattern(
+    /^v1\.(3[3-9]|[4-9]\d)\.\d+\+k0s\.\d+$|^v1\.32\.([1-9]|\d{2,})\+k0s\.\d+$/,
+    "a k0s release from v1.32.1 on, such as v1.36.3+k0s.2 (never latest)",
+  ),
   k0sApiPort: port(),
   ingressHttpPort: port(),
   ingressHttpsPort: port(),
@@ -108,10 +138,16 @@ export const rawConfigSchema = z.object({
   nodeCount: integer(1, 100),
   nodeMinCount: integer(1, 100),
   nodeMaxCount: integer(1, 100),
-  vpcIpRange: pattern(IPV4_CIDR, "an IPv4 CIDR such as 10.110.0.0/20").refine((cidr) => {
-    const prefix = Number(cidr.split("/")[1]);
-    return prefix >= 16 && prefix <= 24;
-  }, "expected a VPC range between /16 and /24"),
+  vpcIpRange: pattern(IPV4_CIDR, "an IPv4 CIDR such as 10.110.0.0/20")
+    .refine((cidr) => {
+      const prefix = Number(cidr.split("/")[1]);
+      return prefix >= 16 && prefix <= 24;
+    }, "expected a VPC range between /16 and /24")
+    .refine(isPrivateRange, "expected a private (RFC 1918) range")
+    .refine(
+      (cidr) => !DOKS_RESERVED.some((reserved) => overlaps(cidr, reserved)),
+      "expected a range that does not overlap DOKS's pod (10.244.0.0/16) and service (10.245.0.0/16) networks",
+    ),
   apiAllowList: list(
     pattern(IPV4_CIDR, "IPv4 CIDRs such as 203.0.113.0/24"),
     "IPv4 CIDRs such as 203.0.113.0/24",

@@ -86,8 +86,19 @@ export function readStackConfig(projectDir: string, stack: string): StackConfigV
     else missing.push(key);
   }
   if (missing.length > 0) {
+    // A misspelt required key shows up as missing: name what the stack set instead.
+    const declaredKeys = new Set(
+      Object.keys(declared).map((bare) => (bare.includes(":") ? bare : `${name}:${bare}`)),
+    );
+    const undeclared = Object.keys(stackConfig).filter(
+      (key) => key.startsWith(`${name}:`) && !declaredKeys.has(key),
+    );
+    const hint =
+      undeclared.length > 0
+        ? ` (it sets unknown key${undeclared.length > 1 ? "s" : ""} ${undeclared.map((k) => `'${k}'`).join(", ")})`
+        : "";
     throw new StackFileError(
-      `${stackFile}: stack '${stack}' is missing configuration value${missing.length > 1 ? "s" : ""} ${missing.map((k) => `'${k}'`).join(", ")}`,
+      `${stackFile}: stack '${stack}' is missing configuration value${missing.length > 1 ? "s" : ""} ${missing.map((k) => `'${k}'`).join(", ")}${hint}`,
     );
   }
   return { project: name, values, secretKeys };

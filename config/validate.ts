@@ -1,4 +1,5 @@
 import { ConfigError } from "./errors";
+import { SECRET_PLACEHOLDER } from "./stackFile";
 import { KEY_TYPES, KeyName, PROJECT } from "./keys";
 import { RawConfig, rawConfigSchema } from "./schema";
 import {
@@ -40,15 +41,21 @@ export function parseConfig(
   values: Readonly<Record<string, string>>,
   stack: string,
   source: string,
+  secretKeys: ReadonlySet<string> = new Set(),
 ): PlatformConfig {
   const problems: string[] = [];
   const given: Record<string, string> = {};
+  // Offline tools see `secure:` values only as placeholders: those keep their place unchecked.
+  const opaque: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
     if (!key.startsWith(`${PROJECT}:`)) continue;
     const name = key.slice(PROJECT.length + 1);
     if (!(name in KEY_TYPES)) problems.push(`${key}: unknown key${suggestion(name)}`);
+    else if (value === SECRET_PLACEHOLDER && secretKeys.has(key)) opaque[name] = value;
     else if (!(value === "" && EMPTY_MEANS_UNSET.includes(name as KeyName))) given[name] = value;
   }
+  // A secret's value never appears in a message, not even a wrong one.
+  const shown = (key: string) => (secretKeys.has(full(key)) ? "[secret]" : given[key]);
 
   const parsed = rawConfigSchema.partial().safeParse(given);
   const raw: RawConfig = {};
@@ -57,13 +64,14 @@ export function parseConfig(
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0]);
       invalid.add(key);
-      problems.push(`${full(key)}${formatSubPath(issue.path.slice(1))}: ${issue.message}, got ${given[key]}`);
+      problems.push(`${full(key)}${formatSubPath(issue.path.slice(1))}: ${issue.message}, got ${shown(key)}`);
     }
   }
   const data = parsed.success ? parsed.data : partialData(given, invalid);
   for (const name of KEY_NAMES) {
     if (!invalid.has(name) && data[name] !== undefined) (raw as Record<string, unknown>)[name] = data[name];
   }
+  Object.assign(raw, opaque);
 
   const cross = new CrossChecks(raw, invalid, problems);
   const config = cross.build(stack);
@@ -218,7 +226,8 @@ class CrossChecks {
         : this.inClusterDatabase({
             kind: "pvc",
             sizeGi: this.need("databaseStorageGi", "expected a size in GiB"),
-            storageClass: "do-block-storage",
+            // DOKS's retaining class keeps the volume even when its claim is deleted.
+            storageClass: this.raw.protect ? "do-block-storage-retain" : "do-block-storage",
           }),
     };
   }

@@ -12,7 +12,15 @@ import { diffPlans, PlanResource, relativePaths } from "./lib/diff";
 import { BaseProgramError, planAtCommit } from "./lib/diffBase";
 import { DiffReport, diffDocument, renderDiffMarkdown } from "./lib/diffRender";
 import { Evaluation, evaluateStack } from "./lib/evaluate";
-import { CostResource, costDelta, estimateCost, renderCost, renderCostDelta } from "./lib/cost";
+import {
+  CostResource,
+  costDelta,
+  estimateCost,
+  loadPrices,
+  PriceTableError,
+  renderCost,
+  renderCostDelta,
+} from "./lib/cost";
 import { checkEvaluation } from "./lib/policyCheck";
 import { planDocument, renderTree, renderViolations } from "./lib/render";
 import { resolveCommit } from "./lib/worktree";
@@ -21,6 +29,7 @@ const PROJECT_DIR = path.resolve(__dirname, "..");
 
 async function main(argv: readonly string[]): Promise<number> {
   const options = parsePlanArgs(argv);
+  loadPrices(); // a broken price table is an input error (exit 2), before any policy needs it
   // A bad ref fails before the program runs.
   const baseCommit = options.diff === undefined ? undefined : resolveCommit(PROJECT_DIR, options.diff);
   const evaluation = await evaluateStack(PROJECT_DIR, options.stack);
@@ -80,7 +89,12 @@ function costMarkdown(delta: ReturnType<typeof costDelta>): string[] {
 
 /** Input problems get their message alone; anything else is a bug and keeps its stack trace. */
 function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError || error instanceof StackFileError || error instanceof ConfigError) {
+  if (
+    error instanceof UsageError ||
+    error instanceof StackFileError ||
+    error instanceof ConfigError ||
+    error instanceof PriceTableError
+  ) {
     process.stderr.write(`plan: ${error.message}\n`);
     return 2;
   }

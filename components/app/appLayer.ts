@@ -43,6 +43,7 @@ export function createApp(
     app: config.app,
     images,
     pullDockerConfigJson: registry.pullDockerConfigJson,
+    protect: config.protect,
     ingress: { ...ingress, clusterIssuer: ingress.clusterIssuer },
     database: (namespace, parent): AppDatabase => {
       if (database.mode === "in-cluster") {

@@ -27,6 +27,8 @@ export interface AppStackArgs {
   /** `.dockerconfigjson` to pull the images with; absent when the registry needs none. */
   readonly pullDockerConfigJson?: pulumi.Input<string>;
   readonly ingress: AppIngressArgs;
+  /** Protect the namespace (deleting it would delete the database's volumes with it). Default: false. */
+  readonly protect?: boolean;
   /** Builds the database in the namespace (in-cluster or managed). */
   readonly database: (namespace: pulumi.Output<string>, parent: pulumi.Resource) => AppDatabase;
 }
@@ -46,7 +48,10 @@ export class AppStack extends pulumi.ComponentResource {
   constructor(name: string, args: AppStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:app:AppStack", name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
-    const ns = restrictedNamespace(`${name}-ns`, args.namespace, k8sOpts);
+    const ns = restrictedNamespace(`${name}-ns`, args.namespace, {
+      ...k8sOpts,
+      protect: args.protect ?? false,
+    });
     const namespace = ns.metadata.name;
     const inNs = { ...k8sOpts, dependsOn: [ns] };
 

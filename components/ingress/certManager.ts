@@ -6,8 +6,10 @@ import {
   DNS_EGRESS,
   HTTPS_AND_API_EGRESS,
   NamedPolicy,
+  podsIn,
 } from "../app/networkPolicies";
 import { restrictedNamespace } from "./namespace";
+import { TRAEFIK_NAMESPACE, TRAEFIK_POD_LABELS } from "./traefik";
 import { CERT_MANAGER_CHART_REPO, CERT_MANAGER_CHART_VERSION } from "./versions";
 
 const ACME_SERVERS = {
@@ -69,7 +71,10 @@ export class CertManager extends pulumi.ComponentResource {
             server: ACME_SERVERS[args.acmeServer],
             email: args.acmeEmail,
             privateKeySecretRef: { name: `${issuerName}-account-key` },
-            solvers: [{ http01: { ingress: { ingressClassName: args.ingressClassName } } }],
+            // ClusterIP, not cert-manager's default NodePort: the app namespace's quota allows no NodePorts.
+            solvers: [
+              { http01: { ingress: { ingressClassName: args.ingressClassName, serviceType: "ClusterIP" } } },
+            ],
           },
         },
       },
@@ -116,6 +121,15 @@ export function certManagerNetworkPolicies(): NamedPolicy[] {
           DNS_EGRESS,
           HTTPS_AND_API_EGRESS,
           { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 80 }] },
+          // The HTTP-01 self-check to the load balancer's address is routed inside the cluster straight
+          // to Traefik's pods, where an ipBlock does not match: allow them by selector.
+          {
+            to: [podsIn(TRAEFIK_NAMESPACE, TRAEFIK_POD_LABELS)],
+            ports: [
+              { protocol: "TCP", port: 8000 },
+              { protocol: "TCP", port: 8443 },
+            ],
+          },
         ],
       },
     },

@@ -129,7 +129,12 @@ export function traefikValues(args: Omit<TraefikArgs, "provider">): Record<strin
     },
     ingressClass: { enabled: true, isDefaultClass: true, name: TRAEFIK_INGRESS_CLASS },
     providers: {
-      kubernetesIngress: { enabled: true, publishedService: { enabled: exposure.kind === "loadBalancer" } },
+      // Traefik writes this address into each Ingress's status; Pulumi waits for it before an
+      // Ingress counts as ready. Behind a load balancer it is the Service's; on the laptop, loopback.
+      kubernetesIngress:
+        exposure.kind === "loadBalancer"
+          ? { enabled: true, publishedService: { enabled: true } }
+          : { enabled: true, publishedService: { enabled: false }, ingressEndpoint: { ip: "127.0.0.1" } },
       kubernetesCRD: { enabled: true },
     },
     ingressRoute: { dashboard: { enabled: false } },

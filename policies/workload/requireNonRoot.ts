@@ -18,6 +18,10 @@ export const requireNonRoot = workloadPolicy({
     if (record(pod.spec.securityContext).runAsNonRoot === false) {
       report(`${pod.path}.securityContext.runAsNonRoot is false`);
     }
+    // The restricted profile refuses a pod-level 0 even when every container overrides it.
+    if (record(pod.spec.securityContext).runAsUser === 0) {
+      report(`${pod.path}.securityContext.runAsUser is 0 (root)`);
+    }
     for (const c of containersOf(pod)) {
       const nonRoot = resolveSecurity(pod, c, "runAsNonRoot");
       if (record(c.container.securityContext).runAsNonRoot === false) {

@@ -1,7 +1,7 @@
 // Monthly cost of a stack from the resources it declares, priced from pricing/digitalocean.json.
 // No Pulumi runtime here: the offline plan passes its evaluation, the `budget` policy the analyzer's
 // resources, and both get the same numbers.
-import { PRICE_TABLE_FILE, PRICES, type PriceTable } from "./costPrices";
+import { loadPrices, PRICE_TABLE_FILE, type PriceTable } from "./costPrices";
 import {
   cents,
   classify,
@@ -14,7 +14,7 @@ import {
   usd,
 } from "./costRules";
 
-export { PRICES, PRICE_TABLE_FILE, type PriceTable } from "./costPrices";
+export { loadPrices, PRICE_TABLE_FILE, PriceTableError, type PriceTable } from "./costPrices";
 export type { CostItem, CostResource, UnpricedResource, UsdRange } from "./costRules";
 
 /** A stack's monthly cost: the total range, what makes it up, and what could not be priced. */
@@ -41,13 +41,16 @@ const DOKS = "digitalocean:index/kubernetesCluster:KubernetesCluster";
  */
 export function estimateCost(
   input: HasResources | readonly CostResource[],
-  prices: PriceTable = PRICES,
+  prices: PriceTable = loadPrices(),
 ): CostEstimate {
   const resources: readonly CostResource[] = Array.isArray(input) ? input : (input as HasResources).resources;
   const stack: StackFacts = { doks: resources.some((r) => r.type === DOKS) };
   const items: CostItem[] = [];
   const unpriced: UnpricedResource[] = [];
+  const rendered = renderedCharts(resources);
   for (const r of resources) {
+    // Under the real CLI a v4 chart's objects are resources of their own and are priced as such.
+    if (rendered.has(r.urn)) continue;
     const id = { urn: r.urn, type: r.type, name: r.name };
     const kind = classify(r.type);
     if (kind === "free") continue;
@@ -62,6 +65,20 @@ export function estimateCost(
     for (const reason of result.unpriced) unpriced.push({ ...id, reason });
   }
   return { monthlyUsd: total(items), items, unpriced };
+}
+
+const CHART = "kubernetes:helm.sh/v4:Chart";
+
+/** Charts whose rendered objects are among the resources (the URN's type chain runs through them). */
+function renderedCharts(resources: readonly CostResource[]): Set<string> {
+  const qualifiedType = (urn: string) => urn.split("::")[2] ?? "";
+  const childTypes = resources.map((r) => qualifiedType(r.urn));
+  return new Set(
+    resources
+      .filter((r) => r.type === CHART)
+      .filter((chart) => childTypes.some((t) => t.startsWith(`${qualifiedType(chart.urn)}$`)))
+      .map((chart) => chart.urn),
+  );
 }
 
 function total(items: readonly { readonly monthlyUsd: UsdRange }[]): UsdRange {
@@ -94,7 +111,7 @@ function table(rows: readonly string[][]): string[] {
 }
 
 /** The estimate for people: total, one line per item, then the unpriced resources with reasons. */
-export function renderCost(estimate: CostEstimate, prices: PriceTable = PRICES): string {
+export function renderCost(estimate: CostEstimate, prices: PriceTable = loadPrices()): string {
   const lines = [`Monthly cost estimate: ${formatRange(estimate.monthlyUsd)}`];
   if (estimate.items.length > 0) {
     const rows = [...estimate.items]
@@ -113,7 +130,7 @@ export function renderCost(estimate: CostEstimate, prices: PriceTable = PRICES):
 }
 
 /** The newest `read` date in the table. */
-export function latestRead(prices: PriceTable = PRICES): string {
+export function latestRead(prices: PriceTable = loadPrices()): string {
   const dates = [
     prices.kubernetes.haControlPlane,
     prices.loadBalancer.perNode,

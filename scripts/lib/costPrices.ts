@@ -1,6 +1,7 @@
 // The price table (pricing/digitalocean.json): its shape, a schema check, and the loaded table.
 // Plain data and functions only, so that the policy pack can import it without the Pulumi runtime.
-import rawTable from "../../pricing/digitalocean.json";
+import * as fs from "node:fs";
+import * as path from "node:path";
 
 /** One price as the table records it, with where and when it was read. */
 export interface PriceEntry {
@@ -132,5 +133,33 @@ export function parsePriceTable(raw: unknown, source = PRICE_TABLE_FILE): PriceT
   return raw as PriceTable;
 }
 
-/** The repository's price table, checked when first loaded. */
-export const PRICES: PriceTable = parsePriceTable(rawTable);
+/** A price table that cannot be read or does not pass its checks; the message names the file. */
+export class PriceTableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PriceTableError";
+  }
+}
+
+let loaded: PriceTable | undefined;
+
+/**
+ * The repository's price table, read and checked on first use (not at import), so that a broken
+ * table is a clear error of the command that needs prices rather than a crash while loading.
+ */
+export function loadPrices(): PriceTable {
+  if (loaded) return loaded;
+  const file = path.join(__dirname, "..", "..", PRICE_TABLE_FILE);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new PriceTableError(`${PRICE_TABLE_FILE}: cannot be read as JSON (${(error as Error).message})`);
+  }
+  try {
+    loaded = parsePriceTable(raw);
+  } catch (error) {
+    throw new PriceTableError((error as Error).message);
+  }
+  return loaded;
+}

@@ -5,7 +5,7 @@ import {
   latestRead,
   PRICE_TABLE_FILE,
   type PriceTable,
-  PRICES,
+  loadPrices,
 } from "./cost";
 
 /** Markers around the generated table in the README. */
@@ -29,7 +29,7 @@ function madeOf(estimate: CostEstimate): string {
 /** The Markdown table (with its footnote) for the given stacks' estimates, in order. */
 export function costTable(
   estimates: readonly { readonly stack: string; readonly estimate: CostEstimate }[],
-  prices: PriceTable = PRICES,
+  prices: PriceTable = loadPrices(),
 ): string {
   const rows = estimates.map(({ stack, estimate }) => {
     const total = formatRange(estimate.monthlyUsd) + (estimate.unpriced.length > 0 ? " + unpriced" : "");

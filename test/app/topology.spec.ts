@@ -131,6 +131,68 @@ describe("app topology per stack", () => {
     });
   });
 
+  describe("controller namespaces", () => {
+    it("let clients reach Traefik's entry points and Traefik reach DNS, the API server and the platform's backends", () => {
+      const traefik = policiesIn(stacks.get("prod")!, "traefik");
+      const traefikPods = { matchLabels: { "app.kubernetes.io/name": "traefik" } };
+      assert.deepEqual(traefik["traefik-entrypoints"], {
+        podSelector: traefikPods,
+        policyTypes: ["Ingress"],
+        ingress: [
+          {
+            ports: [
+              { protocol: "TCP", port: 8000 },
+              { protocol: "TCP", port: 8443 },
+            ],
+          },
+        ],
+      });
+      assert.deepEqual(traefik["traefik-egress"].egress, [
+        DNS,
+        {
+          to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
+          ports: [
+            { protocol: "TCP", port: 443 },
+            { protocol: "TCP", port: 6443 },
+          ],
+        },
+        {
+          to: [{ namespaceSelector: { matchLabels: { "app.kubernetes.io/part-of": "platform" } } }],
+          ports: [
+            { protocol: "TCP", port: 8080 },
+            { protocol: "TCP", port: 8089 },
+          ],
+        },
+      ]);
+    });
+
+    it("let cert-manager reach ACME and the API server, check its own challenges through Traefik, and serve its webhook", () => {
+      const certManager = policiesIn(stacks.get("prod")!, "cert-manager");
+      assert.deepEqual(certManager["cert-manager-egress"].egress.slice(2), [
+        { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 80 }] },
+        {
+          to: [FROM_TRAEFIK],
+          ports: [
+            { protocol: "TCP", port: 8000 },
+            { protocol: "TCP", port: 8443 },
+          ],
+        },
+      ]);
+      assert.deepEqual(certManager["cert-manager-webhook"], {
+        podSelector: { matchLabels: { "app.kubernetes.io/component": "webhook" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ ports: [{ protocol: "TCP", port: 10250 }] }],
+      });
+    });
+
+    it("creates cert-manager's HTTP-01 solver Services as ClusterIP, which the app namespace's quota admits", () => {
+      const issuer = only(stacks.get("prod")!, "kubernetes:cert-manager.io/v1:ClusterIssuer").inputs as Json;
+      assert.equal(issuer.spec.acme.solvers[0].http01.ingress.serviceType, "ClusterIP");
+      const quota = byName(stacks.get("prod")!, "kubernetes:core/v1:ResourceQuota", "app");
+      assert.equal(quota.spec.hard["services.nodeports"], "0");
+    });
+  });
+
   describe("namespace", () => {
     it("enforces the restricted Pod Security Standard at a pinned version, with quota and defaults", () => {
       const ns = byName(stacks.get("prod")!, "kubernetes:core/v1:Namespace", "app");
@@ -230,7 +292,7 @@ describe("app topology per stack", () => {
         assert.equal(clusterIssuer.metadata.name, issuer);
         assert.equal(clusterIssuer.spec.acme.server, server);
         assert.deepEqual(clusterIssuer.spec.acme.solvers, [
-          { http01: { ingress: { ingressClassName: "traefik" } } },
+          { http01: { ingress: { ingressClassName: "traefik", serviceType: "ClusterIP" } } },
         ]);
       }
     });
@@ -260,6 +322,16 @@ describe("app topology per stack", () => {
           .inputs.values as Json;
       assert.deepEqual(values("dev").service, { spec: { type: "NodePort" } });
       assert.deepEqual(values("dev").ports, { web: { nodePort: 30080 }, websecure: { nodePort: 30443 } });
+      // Without a load balancer Traefik reports loopback as every Ingress's address; Pulumi waits for one.
+      assert.deepEqual(values("dev").providers.kubernetesIngress, {
+        enabled: true,
+        publishedService: { enabled: false },
+        ingressEndpoint: { ip: "127.0.0.1" },
+      });
+      assert.deepEqual(values("prod").providers.kubernetesIngress, {
+        enabled: true,
+        publishedService: { enabled: true },
+      });
       assert.equal(values("prod").service.spec.type, "LoadBalancer");
       assert.equal(
         values("prod").service.annotations["service.beta.kubernetes.io/do-loadbalancer-name"],
@@ -350,6 +422,21 @@ describe("app topology per stack", () => {
       });
     });
 
+    it("protects the app namespace in prod, whose deletion would take every volume in it along", () => {
+      assert.equal(
+        allOf(stacks.get("prod")!, "kubernetes:core/v1:Namespace").find(
+          (n) => (n.inputs.metadata as Json).name === "app",
+        )!.protect,
+        true,
+      );
+      assert.equal(
+        allOf(stacks.get("staging")!, "kubernetes:core/v1:Namespace").find(
+          (n) => (n.inputs.metadata as Json).name === "app",
+        )!.protect,
+        false,
+      );
+    });
+
     it("keeps database credentials in Secrets, never in plain inputs", () => {
       for (const evaluation of stacks.values()) {
         const secret = byName(evaluation, "kubernetes:core/v1:Secret", "app-database");
@@ -401,5 +488,22 @@ describe("app topology per stack", () => {
         password: "[secret]",
       });
     });
+  });
+});
+
+describe("secrets in a deployed stack", () => {
+  it("never appear in any input or output, in any stack", async () => {
+    for (const stack of ["dev", "staging", "prod"]) {
+      const text = JSON.stringify(await evaluateDeployed(stack));
+      // The fixtures' passwords, the registry's basic auth (u:p), the database CA stays visible only as [secret].
+      for (const value of [
+        "fixture-password",
+        "fixture-db-password",
+        Buffer.from("u:p").toString("base64"),
+        "fixture\\n-----END",
+      ]) {
+        assert.ok(!text.includes(value), `${stack} shows ${value}`);
+      }
+    }
   });
 });

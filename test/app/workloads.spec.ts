@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { validateKubernetesSchema } from "../../policies/schema";
 import { Evaluation, PlannedResource } from "../../scripts/lib/evaluate";
-import { allOf } from "../helpers";
+import { allOf, only } from "../helpers";
 import { evaluateDeployed, FIXTURE_DIGEST } from "./deployed";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -28,10 +28,18 @@ describe("app workloads on every stack", () => {
     describe(stack, () => {
       const workloads = () => stacks.get(stack)!.resources.filter((r) => WORKLOAD_TYPES.includes(r.type));
 
-      it("runs at least the api, web and (in-cluster or managed) database", () => {
-        const names = workloads().map((w) => (w.inputs.metadata as Json).name);
-        assert.ok(names.includes("api") && names.includes("web"), names.join(","));
-        assert.equal(allOf(stacks.get(stack)!, "kubernetes:apps/v1:Deployment").length, 2);
+      it("runs the api, the web front end and the database (in the cluster, or managed in prod)", () => {
+        const names = workloads()
+          .map((w) => `${w.type.split(":").pop()}/${(w.inputs.metadata as Json).name}`)
+          .sort();
+        const inCluster = [
+          "CronJob/postgres-backup",
+          "Deployment/api",
+          "Deployment/web",
+          "StatefulSet/postgres",
+        ];
+        assert.deepEqual(names, stack === "prod" ? ["Deployment/api", "Deployment/web"] : inCluster);
+        if (stack === "prod") only(stacks.get(stack)!, "digitalocean:index/databaseCluster:DatabaseCluster");
       });
 
       it("gives every pod and container the restricted security context", () => {

@@ -178,7 +178,7 @@ describe("stack configuration", () => {
       "k0s latest",
       { k0sVersion: "latest" },
       "dev",
-      "platform:k0sVersion: expected a k0s release such as v1.36.3+k0s.2 (never latest), got latest",
+      "platform:k0sVersion: expected a k0s release from v1.32.1 on, such as v1.36.3+k0s.2 (never latest), got latest",
     ],
     [
       "an untagged registry image",
@@ -283,6 +283,30 @@ describe("stack configuration", () => {
       "platform:tags[0]: expected tags of letters, digits, ':', '-' and '_', got",
     ],
     [
+      "a k0s release before 1.32.1",
+      { k0sVersion: "v1.31.5+k0s.0" },
+      "dev",
+      "platform:k0sVersion: expected a k0s release from v1.32.1 on, such as v1.36.3+k0s.2 (never latest), got v1.31.5+k0s.0",
+    ],
+    [
+      "a k0s major version the program does not know",
+      { k0sVersion: "v2.0.1+k0s.0" },
+      "dev",
+      "platform:k0sVersion: expected a k0s release from v1.32.1 on",
+    ],
+    [
+      "a public VPC range",
+      { vpcIpRange: "8.8.0.0/16" },
+      "prod",
+      "platform:vpcIpRange: expected a private (RFC 1918) range, got 8.8.0.0/16",
+    ],
+    [
+      "a VPC range over DOKS's pod network",
+      { vpcIpRange: "10.244.0.0/20" },
+      "prod",
+      "platform:vpcIpRange: expected a range that does not overlap DOKS's pod (10.244.0.0/16) and service (10.245.0.0/16) networks, got 10.244.0.0/20",
+    ],
+    [
       "managed PostgreSQL on k0s",
       { databaseMode: "managed" },
       "dev",
@@ -372,6 +396,39 @@ describe("stack configuration", () => {
         "platform:registryTier: expected one of starter, basic, professional, got gold",
       ].sort(),
     );
+  });
+
+  it("accepts the first k0s releases that run in Docker unaided, and later ones", () => {
+    for (const version of ["v1.32.1+k0s.0", "v1.32.10+k0s.1", "v1.33.0+k0s.0", "v1.40.2+k0s.0"]) {
+      assert.equal(
+        parseConfig(devWith({ k0sVersion: version }), "dev", "x").cluster.provider,
+        "k0s",
+        version,
+      );
+    }
+  });
+
+  it("never shows a secret's value in a message, and leaves offline placeholders unchecked", () => {
+    const secret = new Set(["platform:acmeEmail"]);
+    const bad = prodWith({ acmeEmail: "not-an-address-but-a-secret" });
+    assert.throws(
+      () => parseConfig(bad, "prod", "Pulumi.prod.yaml", secret),
+      (error: Error) =>
+        error.message.includes(
+          "platform:acmeEmail: expected an e-mail address for Let's Encrypt, got [secret]",
+        ) && !error.message.includes("not-an-address-but-a-secret"),
+    );
+    const offline = parseConfig(prodWith({ acmeEmail: "[secret]" }), "prod", "Pulumi.prod.yaml", secret);
+    assert.equal(offline.ingress.tls?.acmeEmail, "[secret]");
+  });
+
+  it("keeps a protected stack's in-cluster database on DigitalOcean's retaining storage class", () => {
+    const config = parseConfig(prodWith({ databaseMode: "in-cluster" }), "prod", "Pulumi.prod.yaml");
+    assert.deepEqual(config.database.mode === "in-cluster" && config.database.storage, {
+      kind: "pvc",
+      sizeGi: 10,
+      storageClass: "do-block-storage-retain",
+    });
   });
 
   it("ignores keys of other namespaces", () => {

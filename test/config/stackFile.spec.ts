@@ -75,6 +75,14 @@ describe("stack file reader", () => {
     );
   });
 
+  it("names a misspelt key when it leaves a required one missing", () => {
+    const dir = project({ s: "config:\n  demo:requierd: x\n" });
+    assert.equal(
+      refusal(dir, "s"),
+      `${path.join(dir, "Pulumi.s.yaml")}: stack 's' is missing configuration value 'demo:required' (it sets unknown key 'demo:requierd')`,
+    );
+  });
+
   it("refuses broken YAML with the file, line and column", () => {
     const dir = project({ s: "config:\n  demo:required: [unclosed\n" });
     assert.match(

@@ -1,6 +1,6 @@
 // The estimate per resource kind: prices from pricing/digitalocean.json, ranges, volumes, unpriced.
 import * as assert from "node:assert/strict";
-import { type CostResource, estimateCost, PRICES } from "../../scripts/lib/cost";
+import { type CostResource, estimateCost, loadPrices } from "../../scripts/lib/cost";
 import { UNKNOWN } from "../../scripts/lib/evaluate";
 import {
   autoscalingCluster,
@@ -115,7 +115,7 @@ describe("cost estimate", () => {
       ]);
     });
     it("prices standby nodes at the node price (factor 1 in the table)", () => {
-      assert.equal(PRICES.postgresqlStandbyNode.factor, 1);
+      assert.equal(loadPrices().postgresqlStandbyNode.factor, 1);
       assert.deepEqual(lines([database("db-s-2vcpu-4gb", 3)]), [
         ["PostgreSQL cluster", 180, 180, "primary + 2 standby × db-s-2vcpu-4gb at $60.00"],
       ]);
@@ -183,6 +183,16 @@ describe("cost estimate", () => {
         ["load balancer", 12, 12, "1 node at $12.00"],
       ]);
       assert.deepEqual(lines([cluster(), traefikChart({ spec: { type: "NodePort" } })]).slice(1), []);
+    });
+    it("prices a chart's load balancer once when the real CLI shows the chart's rendered Service too", () => {
+      const chart = traefikChart({});
+      const service = {
+        ...loadBalancerService(),
+        urn: "urn:pulumi:test::k8s-platform::kubernetes:helm.sh/v4:Chart$kubernetes:core/v1:Service::traefik",
+      };
+      assert.deepEqual(lines([cluster(), chart, service]).slice(1), [
+        ["load balancer", 12, 12, "1 node at $12.00"],
+      ]);
     });
     it("lists a load balancer without a DOKS cluster, or of an unknown size, as unpriced", () => {
       assert.deepEqual(reasons([loadBalancerService()]), [

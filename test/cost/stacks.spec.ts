@@ -1,10 +1,10 @@
 // The shipped stacks' monthly cost, checked against a hand calculation from pricing/digitalocean.json.
 import * as assert from "node:assert/strict";
-import { estimateCost, PRICES } from "../../scripts/lib/cost";
+import { estimateCost, loadPrices } from "../../scripts/lib/cost";
 import { evaluateStack } from "../../scripts/lib/evaluate";
 import { PROJECT_DIR } from "../helpers";
 
-const p = PRICES;
+const p = loadPrices();
 const droplet = (size: string) => p.droplets[size].monthlyUsd;
 const lb = p.loadBalancer.perNode.monthlyUsd;
 const gib = p.blockStorage.perGiB.monthlyUsd;

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { evaluateStack, Evaluation, UNKNOWN } from "../../scripts/lib/evaluate";
-import { only, PROJECT_DIR } from "../helpers";
+import { allOf, only, PROJECT_DIR } from "../helpers";
 
 describe("the program per stack", () => {
   const evaluations = new Map<string, Evaluation>();
@@ -40,7 +40,7 @@ describe("the program per stack", () => {
     assert.equal(cluster.inputs.registryIntegration, true);
   });
 
-  it("protects prod's cluster, VPC, registry and database, and nothing in staging", () => {
+  it("protects prod's cluster, VPC, registry, database and app namespace, and nothing in staging", () => {
     const protectedIn = (stack: string) =>
       evaluations
         .get(stack)!
@@ -52,17 +52,25 @@ describe("the program per stack", () => {
       "digitalocean:index/databaseCluster:DatabaseCluster",
       "digitalocean:index/kubernetesCluster:KubernetesCluster",
       "digitalocean:index/vpc:Vpc",
+      "kubernetes:core/v1:Namespace",
     ]);
     assert.deepEqual(protectedIn("staging"), []);
   });
 
-  it("never puts a secret value in plain text into any input or output", () => {
-    for (const evaluation of evaluations.values()) {
-      const text = JSON.stringify(evaluation);
-      assert.ok(
-        !/BEGIN (RSA |EC )?PRIVATE KEY|client-key-data|"password":"[^[]/.test(text),
-        evaluation.stack,
-      );
-    }
+  it("creates what each resource needs before it: registry before cluster, node before its kubeconfig, CRDs before the issuer", () => {
+    const prod = evaluations.get("prod")!;
+    const docr = only(prod, "digitalocean:index/containerRegistry:ContainerRegistry");
+    assert.ok(
+      only(prod, "digitalocean:index/kubernetesCluster:KubernetesCluster").dependencies.includes(docr.urn),
+    );
+    const certManagerChart = allOf(prod, "kubernetes:helm.sh/v4:Chart").find(
+      (c) => c.inputs.chart === "cert-manager",
+    )!;
+    assert.ok(
+      only(prod, "kubernetes:cert-manager.io/v1:ClusterIssuer").dependencies.includes(certManagerChart.urn),
+    );
+    const dev = evaluations.get("dev")!;
+    const node = only(dev, "docker:index/container:Container", "platform-dev-node");
+    assert.ok(only(dev, "command:local:Command").dependencies.includes(node.urn));
   });
 });

@@ -1,5 +1,5 @@
 import { requireNonRoot } from "../../policies/workload/requireNonRoot";
-import { assertMessages, itPassesEveryCompliantKind, withPodField } from "./fixtures";
+import { assertMessages, itPassesEveryCompliantKind, setPath, withPodField } from "./fixtures";
 
 describe("require-non-root", () => {
   itPassesEveryCompliantKind(requireNonRoot);
@@ -13,10 +13,19 @@ describe("require-non-root", () => {
   it("reports a pod-level runAsUser 0 on every container that inherits it", () => {
     const from = "(spec.template.spec.securityContext.runAsUser)";
     assertMessages(requireNonRoot, withPodField("Deployment", "securityContext.runAsUser", 0), [
+      "spec.template.spec.securityContext.runAsUser is 0 (root)",
       `spec.template.spec.containers[0] "app": runs as root: runAsUser is 0 ${from}`,
       `spec.template.spec.initContainers[0] "migrate": runs as root: runAsUser is 0 ${from}`,
       `spec.template.spec.ephemeralContainers[0] "debug": runs as root: runAsUser is 0 ${from}`,
     ]);
+  });
+
+  it("reports a pod-level runAsUser 0 even when every container overrides it", () => {
+    const pod = withPodField("Pod", "securityContext.runAsUser", 0);
+    for (const list of ["containers", "initContainers", "ephemeralContainers"]) {
+      setPath(pod.props, `spec.${list}[0].securityContext.runAsUser`, 1000);
+    }
+    assertMessages(requireNonRoot, pod, ["spec.securityContext.runAsUser is 0 (root)"]);
   });
 
   it("reports an explicit runAsNonRoot: false on a container even under a pod true", () => {

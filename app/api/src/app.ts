@@ -70,7 +70,13 @@ function isDatabaseUnavailable(err: unknown): boolean {
   );
 }
 
-/** Builds the router: every route answers both bare and under `/api` (the Ingress keeps the prefix). */
+/** Routes served only bare, never under the `/api` prefix the Ingress exposes. */
+const INTERNAL_ROUTES = new Set(["/metrics"]);
+
+/**
+ * Builds the router: every route but the internal ones answers both bare and under `/api` (the
+ * Ingress keeps the prefix).
+ */
 export function createApp(deps: AppDeps): App {
   const { pool, metrics, log, readyTimeoutMs } = deps;
   let shuttingDown = false;
@@ -147,6 +153,8 @@ export function createApp(deps: AppDeps): App {
     const path = prefixed ? url.pathname.slice(prefix.length) || "/" : url.pathname;
     let params: Record<string, string> = {};
     const matched = routes.find((r) => {
+      // Metrics are for the cluster's scraper, not for the internet: not under the public /api prefix.
+      if (prefixed && INTERNAL_ROUTES.has(r.pattern)) return false;
       const match = r.regex.exec(path);
       if (match) params = { ...match.groups };
       return match !== null;

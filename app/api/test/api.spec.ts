@@ -207,6 +207,12 @@ describe("api: HTTP service (real PostgreSQL)", function () {
   });
 
   describe("metrics", () => {
+    it("GET /api/metrics → 404: the Ingress exposes /api, and metrics are not public", async () => {
+      const res = await request(port, "GET", "/api/metrics");
+      assert.equal(res.status, 404);
+      assert.deepEqual(res.json, { error: "not found" });
+    });
+
     it("GET /metrics → 200 Prometheus text with default metrics and per-route request counts", async () => {
       const before = (await request(port, "GET", "/metrics")).text;
       const created = 'http_requests_total{method="POST",route="/items",status="201"}';
@@ -214,7 +220,7 @@ describe("api: HTTP service (real PostgreSQL)", function () {
       await request(port, "POST", "/api/items", { body: '{"name":"counted"}' });
       await request(port, "GET", "/no/such/path");
 
-      const res = await request(port, "GET", "/api/metrics");
+      const res = await request(port, "GET", "/metrics");
       assert.equal(res.status, 200);
       assert.equal(res.headers["content-type"], "text/plain; version=0.0.4; charset=utf-8");
       assert.equal(sample(res.text, created), (sample(before, created) ?? 0) + 1);
