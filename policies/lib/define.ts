@@ -71,13 +71,20 @@ export function resourcePolicy<C = object>(def: ResourcePolicyDef<C>): ResourceV
     def.check({ args, props: args.props, config, report: (message) => reportViolation(message) });
   };
   validate[APPLIES_TO] = def.appliesTo;
+  return { ...header(def, configSchema), validateResource: validate };
+}
+
+/** The fields every policy shares, taken from its definition. */
+function header(
+  def: Pick<ResourcePolicyDef<unknown>, "name" | "description" | "enforcementLevel" | "remediationSteps">,
+  configSchema: ReturnType<typeof withExemptions>,
+) {
   return {
     name: def.name,
     description: def.description,
     enforcementLevel: def.enforcementLevel,
     remediationSteps: def.remediationSteps,
     configSchema,
-    validateResource: validate,
   };
 }
 
@@ -120,11 +127,7 @@ export type StackPolicyDef<C> = Omit<ResourcePolicyDef<C>, "appliesTo" | "check"
 export function stackPolicy<C = object>(def: StackPolicyDef<C>): StackValidationPolicy {
   const configSchema = withExemptions(def.configSchema);
   return {
-    name: def.name,
-    description: def.description,
-    enforcementLevel: def.enforcementLevel,
-    remediationSteps: def.remediationSteps,
-    configSchema,
+    ...header(def, configSchema),
     validateStack: (args, reportViolation) => {
       const config = readConfig<C & BaseConfig>(args.getConfig(), configSchema);
       const report = (resource: PolicyResource, message: string) => {
