@@ -23,7 +23,8 @@ export function parseYamlDocuments(text: string, source: string): unknown[] {
 function flatten(value: unknown, where: string, out: Record<string, unknown>[]): void {
   if (!isRecord(value)) throw new ManifestError(`${where}: not a Kubernetes object`);
   const kind = str(value.kind);
-  if (kind?.endsWith("List") && Array.isArray(value.items)) {
+  if (kind?.endsWith("List") && "items" in value) {
+    if (!Array.isArray(value.items)) throw new ManifestError(`${where}: items of a ${kind} must be a list`);
     value.items.forEach((item, i) => flatten(item, `${where}.items[${i}]`, out));
     return;
   }

@@ -115,6 +115,12 @@ describe("manifest check", () => {
       ["broken YAML", ["-"], "kind: [", /^policy: <stdin>: document 1: /],
       ["a missing file", ["nope.yaml"], undefined, /^policy: nope\.yaml: cannot read \(ENOENT\)\n$/],
       [
+        "a List whose items are not a list",
+        ["-"],
+        "apiVersion: v1\nkind: List\nitems: 3\n",
+        /^policy: <stdin>: document 1: items of a List must be a list\n$/,
+      ],
+      [
         "a document without kind",
         ["-"],
         "apiVersion: v1\nmetadata: {}\n",
