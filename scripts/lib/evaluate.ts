@@ -173,7 +173,7 @@ async function settle(value: unknown): Promise<unknown> {
 function toPlain(value: unknown): unknown {
   if (value === undefined || value === null) return value ?? null;
   if (pulumi.Output.isInstance(value)) return UNKNOWN;
-  if (value === (pulumi as unknown as { unknown?: unknown }).unknown || isUnknown(value)) return UNKNOWN;
+  if (value === pulumi.unknown) return UNKNOWN;
   if (rpc.isRpcSecret(value)) return maskLeaves(toPlain(rpc.unwrapRpcSecret(value)));
   if (Array.isArray(value)) return value.map(toPlain);
   if (pulumi.Resource.isInstance(value)) return "<resource reference>";
@@ -196,9 +196,4 @@ function maskLeaves(value: unknown): unknown {
     );
   }
   return SECRET;
-}
-
-function isUnknown(value: unknown): boolean {
-  // The SDK's `unknown` marker is an instance of its internal Unknown class.
-  return typeof value === "object" && value !== null && value.constructor?.name === "Unknown";
 }

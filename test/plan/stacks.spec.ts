@@ -35,7 +35,7 @@ describe("the program per stack", () => {
     }
   });
 
-  it("integrates the registry with the cluster, after creating it", () => {
+  it("integrates the registry with the cluster", () => {
     const cluster = only(evaluations.get("prod")!, "digitalocean:index/kubernetesCluster:KubernetesCluster");
     assert.equal(cluster.inputs.registryIntegration, true);
   });

@@ -1,20 +1,17 @@
 import assert from "node:assert/strict";
 import type { ApiConfig } from "../src/config";
 import { silentLogger } from "../src/log";
-import { loadMigrations, migrate } from "../src/migrate";
 import { startServer, type RunningServer } from "../src/server";
 import {
-  createTestDatabase,
+  createMigratedDatabase,
   isRefused,
   request,
-  requireDatabase,
   startSlowRequest,
   TcpProxy,
   viaPort,
   waitFor,
   type TestDatabase,
 } from "./helpers";
-import pg from "pg";
 
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -43,13 +40,7 @@ describe("api: HTTP service (real PostgreSQL)", function () {
   let port: number;
 
   before(async function () {
-    db = await createTestDatabase(requireDatabase(this));
-    const pool = new pg.Pool({ connectionString: db.url });
-    try {
-      await migrate(pool, loadMigrations(), silentLogger);
-    } finally {
-      await pool.end();
-    }
+    db = await createMigratedDatabase(this);
     // The app reaches the database through a proxy the tests can cut.
     proxy = TcpProxy.forDatabase(db.url);
     await proxy.open();

@@ -1,73 +1,22 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-
-/** The Dockerfile's instructions, continuation lines joined, grouped by stage. */
-function stages(file: string): string[][] {
-  const lines = readFileSync(file, "utf8")
-    .replace(/\\\n/g, " ")
-    .split("\n")
-    .map((l) => l.trim().replace(/\s+/g, " "))
-    .filter((l) => l !== "" && !l.startsWith("#"));
-  const result: string[][] = [];
-  for (const line of lines) {
-    if (line.startsWith("FROM ")) result.push([]);
-    result.at(-1)?.push(line);
-  }
-  return result;
-}
+import { itKeepsTheImageContract, stages } from "../../testing/imageContract";
 
 describe("api: image contract (Dockerfile)", () => {
-  const all = stages(join(__dirname, "..", "Dockerfile"));
+  const dockerfile = join(__dirname, "..", "Dockerfile");
+  const all = stages(dockerfile);
   const final = all.at(-1) ?? [];
 
-  it("builds from one node:22 slim image, pinned by exact version tag (a digest only as the bot adds it)", () => {
-    const from = all.map((s) => s[0]);
-    // The dependency bot may bump the version and append @sha256:<digest>; both keep this shape.
-    const pinned = /^FROM (node:22\.\d+\.\d+-trixie-slim(?:@sha256:[0-9a-f]{64})?) AS (build|runtime)$/;
-    assert.deepEqual(
-      from.map((line) => pinned.exec(line)?.[2]),
-      ["build", "runtime"],
-      from.join("\n"),
-    );
-    assert.equal(
-      new Set(from.map((line) => pinned.exec(line)?.[1])).size,
-      1,
-      "both stages use the same image",
-    );
-  });
+  itKeepsTheImageContract(dockerfile);
 
-  it("runs node as uid/gid 10001 from /app on port 8080: server by default, migrations by argument", () => {
-    assert.ok(final.includes("USER 10001:10001"));
-    assert.ok(final.includes("WORKDIR /app"));
-    assert.ok(final.includes("EXPOSE 8080"));
-    assert.equal(final.at(-2), 'ENTRYPOINT ["node"]');
-    assert.equal(final.at(-1), 'CMD ["dist/server.js"]');
-    assert.ok(final.includes("COPY migrations ./migrations"), "dist/migrate.js reads ../migrations");
-  });
-
-  it("removes every shell and package manager, in the only RUN of the final stage", () => {
-    const runs = final.filter((l) => l.startsWith("RUN "));
-    assert.equal(runs.length, 1);
-    for (const path of [
-      "/usr/bin/sh",
-      "/usr/bin/dash",
-      "/usr/bin/bash",
-      "/usr/local/bin/npm",
-      "/opt/yarn-*",
-    ]) {
-      assert.ok(runs[0].includes(path), path);
-    }
-    assert.ok(final.indexOf(runs[0]) < final.indexOf("USER 10001:10001"));
-  });
-
-  it("copies only production dependencies and the compiled code into the final stage", () => {
+  it("copies only production dependencies, the compiled code and the migrations into the final stage", () => {
     assert.deepEqual(
       final.filter((l) => l.startsWith("COPY ")),
       [
         "COPY --from=build /app/package.json ./",
         "COPY --from=build /app/node_modules ./node_modules",
         "COPY --from=build /app/dist ./dist",
+        // dist/migrate.js reads ../migrations.
         "COPY migrations ./migrations",
       ],
     );

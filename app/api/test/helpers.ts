@@ -2,6 +2,8 @@ import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import pg from "pg";
+import { silentLogger } from "../src/log";
+import { loadMigrations, migrate } from "../src/migrate";
 
 /**
  * The PostgreSQL the tests use (`.ci/postgres.sh` exports it). Without it the calling suite is
@@ -49,6 +51,18 @@ export async function createTestDatabase(baseUrl: string): Promise<TestDatabase>
 }
 
 /** The same URL with its host and port replaced (to route a client through a {@link TcpProxy}). */
+/** A throwaway database with the app's schema already migrated. */
+export async function createMigratedDatabase(ctx: Mocha.Context): Promise<TestDatabase> {
+  const db = await createTestDatabase(requireDatabase(ctx));
+  const pool = new pg.Pool({ connectionString: db.url });
+  try {
+    await migrate(pool, loadMigrations(), silentLogger);
+  } finally {
+    await pool.end();
+  }
+  return db;
+}
+
 export function viaPort(databaseUrl: string, port: number): string {
   const url = new URL(databaseUrl);
   url.hostname = "127.0.0.1";

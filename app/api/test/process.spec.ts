@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { join } from "node:path";
-import pg from "pg";
-import { silentLogger } from "../src/log";
-import { loadMigrations, migrate } from "../src/migrate";
 import {
-  createTestDatabase,
+  createMigratedDatabase,
   isRefused,
   request,
-  requireDatabase,
   startSlowRequest,
   waitFor,
   type TestDatabase,
@@ -51,13 +47,7 @@ describe("api: the server process", function () {
   let server: ServerProcess | undefined;
 
   before(async function () {
-    db = await createTestDatabase(requireDatabase(this));
-    const pool = new pg.Pool({ connectionString: db.url });
-    try {
-      await migrate(pool, loadMigrations(), silentLogger);
-    } finally {
-      await pool.end();
-    }
+    db = await createMigratedDatabase(this);
   });
 
   afterEach(() => {
