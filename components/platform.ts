@@ -1,6 +1,6 @@
 import { PlatformConfig } from "../config";
-import { Cluster, DoksCluster, K0sCluster } from "./cluster";
-import { DigitalOceanRegistry, LocalRegistry, Registry } from "./registry";
+import { Cluster, DoksCluster, ExistingCluster, K0sCluster } from "./cluster";
+import { DigitalOceanRegistry, externalRegistry, LocalRegistry, Registry } from "./registry";
 
 /** The platform layer of a stack: the cluster and the registry its images come from. */
 export interface PlatformLayer {
@@ -9,12 +9,18 @@ export interface PlatformLayer {
 }
 
 /**
- * Builds the cluster and registry the stack's configuration asks for. The registry comes first on
- * both sides: the local one owns the Docker network the k0s node joins, and DigitalOcean needs the
- * registry to exist before a cluster can integrate it.
+ * Builds (or, for an existing cluster, connects to) the cluster and registry the stack's
+ * configuration asks for. The registry comes first on k0s and DOKS: the local one owns the Docker
+ * network the k0s node joins, and DigitalOcean needs the registry to exist before a cluster can
+ * integrate it.
  */
 export function createPlatform(config: PlatformConfig): PlatformLayer {
   const name = `platform-${config.stack}`;
+  if (config.cluster.provider === "existing") {
+    const { provider: _provider, ...existing } = config.cluster;
+    const registry = config.registry as Extract<PlatformConfig["registry"], { provider: "external" }>;
+    return { cluster: new ExistingCluster(name, existing), registry: externalRegistry(registry) };
+  }
   if (config.cluster.provider === "k0s") {
     const local = config.registry as Extract<PlatformConfig["registry"], { provider: "local" }>;
     const registry = new LocalRegistry(`${name}-registry`, { image: local.image, port: local.port });

@@ -1,60 +1,110 @@
 /**
- * Every configuration key of the project and its Pulumi type. Pulumi.yaml declares the same keys
- * with defaults and descriptions; `test/config/projectFile.spec.ts` keeps the two in step.
+ * Every configuration key of the project: its Pulumi type, its default and the cluster providers it
+ * applies to. Pulumi.yaml declares the same keys with the same types and defaults, plus a
+ * description; `test/config/projectFile.spec.ts` keeps the two in step.
  */
-export type KeyType = "string" | "integer" | "boolean" | "array";
+export type KeyType = "string" | "integer" | "boolean" | "array" | "object";
 
 /** The project name, which is the namespace of every key (`platform:<key>`). */
 export const PROJECT = "platform";
 
-export const KEY_TYPES = {
-  clusterProvider: "string",
-  protect: "boolean",
-  tags: "array",
+/** Where a stack's cluster runs: local k0s in Docker, DigitalOcean, or a cluster the user already has. */
+export const CLUSTER_PROVIDERS = ["k0s", "doks", "existing"] as const;
+export type ClusterProvider = (typeof CLUSTER_PROVIDERS)[number];
 
-  k0sVersion: "string",
-  k0sApiPort: "integer",
-  ingressHttpPort: "integer",
-  ingressHttpsPort: "integer",
-  registryPort: "integer",
-  registryImage: "string",
+interface KeySpec {
+  readonly type: KeyType;
+  /** The default declared in Pulumi.yaml; absent for the one key every stack must set. */
+  readonly default?: unknown;
+  /** Providers the key means something for; elsewhere a value other than the default is refused. */
+  readonly appliesTo: readonly ClusterProvider[];
+  /** A secret: refused unless set with `pulumi config set --secret`. */
+  readonly secret?: true;
+}
 
-  region: "string",
-  kubernetesVersionPrefix: "string",
-  haControlPlane: "boolean",
-  autoUpgrade: "boolean",
-  maintenanceDay: "string",
-  maintenanceStartTime: "string",
-  surgeUpgrade: "boolean",
-  nodeSize: "string",
-  nodeAutoScale: "boolean",
-  nodeCount: "integer",
-  nodeMinCount: "integer",
-  nodeMaxCount: "integer",
-  vpcIpRange: "string",
-  apiAllowList: "array",
-  registryName: "string",
-  registryTier: "string",
+const ALL = CLUSTER_PROVIDERS;
+const K0S = ["k0s"] as const;
+const DOKS = ["doks"] as const;
+const EXISTING = ["existing"] as const;
 
-  appHost: "string",
-  appReplicas: "integer",
-  appAutoscale: "boolean",
-  appMinReplicas: "integer",
-  appMaxReplicas: "integer",
-  ingressReplicas: "integer",
-  tls: "boolean",
-  acmeEmail: "string",
-  acmeServer: "string",
-  dnsZone: "string",
+export const KEYS = {
+  clusterProvider: { type: "string", appliesTo: ALL },
+  protect: { type: "boolean", default: false, appliesTo: ALL },
+  tags: { type: "array", default: [], appliesTo: ALL },
 
-  databaseMode: "string",
-  databaseImage: "string",
-  databaseStorageGi: "integer",
-  databaseBackupSchedule: "string",
-  databaseVersion: "string",
-  databaseSize: "string",
-  databaseNodeCount: "integer",
-} as const satisfies Record<string, KeyType>;
+  k0sVersion: { type: "string", default: "v1.36.3+k0s.2", appliesTo: K0S },
+  k0sApiPort: { type: "integer", default: 6443, appliesTo: K0S },
+  ingressHttpPort: { type: "integer", default: 8080, appliesTo: K0S },
+  ingressHttpsPort: { type: "integer", default: 8443, appliesTo: K0S },
+  registryPort: { type: "integer", default: 5001, appliesTo: K0S },
+  registryImage: { type: "string", default: "docker.io/library/registry:3.1.1", appliesTo: K0S },
+
+  region: { type: "string", default: "", appliesTo: DOKS },
+  kubernetesVersionPrefix: { type: "string", default: "", appliesTo: DOKS },
+  haControlPlane: { type: "boolean", default: false, appliesTo: DOKS },
+  autoUpgrade: { type: "boolean", default: false, appliesTo: DOKS },
+  maintenanceDay: { type: "string", default: "any", appliesTo: DOKS },
+  maintenanceStartTime: { type: "string", default: "04:00", appliesTo: DOKS },
+  surgeUpgrade: { type: "boolean", default: true, appliesTo: DOKS },
+  nodeSize: { type: "string", default: "s-2vcpu-4gb", appliesTo: DOKS },
+  nodeAutoScale: { type: "boolean", default: false, appliesTo: DOKS },
+  nodeCount: { type: "integer", default: 2, appliesTo: DOKS },
+  nodeMinCount: { type: "integer", default: 2, appliesTo: DOKS },
+  nodeMaxCount: { type: "integer", default: 3, appliesTo: DOKS },
+  vpcIpRange: { type: "string", default: "", appliesTo: DOKS },
+  apiAllowList: { type: "array", default: [], appliesTo: DOKS },
+  registryName: { type: "string", default: "", appliesTo: DOKS },
+  registryTier: { type: "string", default: "basic", appliesTo: DOKS },
+
+  kubeconfig: { type: "string", default: "", appliesTo: EXISTING, secret: true },
+  kubeconfigPath: { type: "string", default: "", appliesTo: EXISTING },
+  kubeconfigContext: { type: "string", default: "", appliesTo: EXISTING },
+  registryServer: { type: "string", default: "", appliesTo: EXISTING },
+  registryPullSecret: { type: "string", default: "", appliesTo: EXISTING, secret: true },
+  ingressController: { type: "string", default: "traefik", appliesTo: EXISTING },
+  ingressClassName: { type: "string", default: "", appliesTo: EXISTING },
+  ingressControllerNamespace: { type: "string", default: "", appliesTo: EXISTING },
+  certManager: { type: "string", default: "install", appliesTo: EXISTING },
+  clusterIssuer: { type: "string", default: "", appliesTo: EXISTING },
+
+  appHost: { type: "string", default: "app.localhost", appliesTo: ALL },
+  appImages: { type: "object", default: {}, appliesTo: ALL },
+  appLogLevel: { type: "string", default: "info", appliesTo: ALL },
+  appReplicas: { type: "integer", default: 1, appliesTo: ALL },
+  appAutoscale: { type: "boolean", default: false, appliesTo: ALL },
+  appMinReplicas: { type: "integer", default: 2, appliesTo: ALL },
+  appMaxReplicas: { type: "integer", default: 4, appliesTo: ALL },
+  ingressReplicas: { type: "integer", default: 1, appliesTo: ALL },
+  tls: { type: "boolean", default: false, appliesTo: ["doks", "existing"] },
+  acmeEmail: { type: "string", default: "", appliesTo: ["doks", "existing"] },
+  acmeServer: { type: "string", default: "staging", appliesTo: ["doks", "existing"] },
+  dnsZone: { type: "string", default: "", appliesTo: DOKS },
+
+  databaseMode: { type: "string", default: "in-cluster", appliesTo: ALL },
+  databaseImage: { type: "string", default: "docker.io/library/postgres:17.11-bookworm", appliesTo: ALL },
+  databasePassword: { type: "string", default: "", appliesTo: ALL, secret: true },
+  databaseStorageGi: { type: "integer", default: 10, appliesTo: ["doks", "existing"] },
+  databaseStorageClass: { type: "string", default: "", appliesTo: EXISTING },
+  databaseBackupSchedule: { type: "string", default: "30 2 * * *", appliesTo: ALL },
+  databaseVersion: { type: "string", default: "17", appliesTo: DOKS },
+  databaseSize: { type: "string", default: "db-s-1vcpu-2gb", appliesTo: DOKS },
+  databaseNodeCount: { type: "integer", default: 1, appliesTo: DOKS },
+} as const satisfies Record<string, KeySpec>;
 
 /** Name of a config key without its namespace. */
-export type KeyName = keyof typeof KEY_TYPES;
+export type KeyName = keyof typeof KEYS;
+
+/** Each key's Pulumi type, as Pulumi.yaml declares it. */
+export const KEY_TYPES = Object.fromEntries(
+  Object.entries(KEYS).map(([name, spec]) => [name, spec.type]),
+) as { readonly [K in KeyName]: (typeof KEYS)[K]["type"] };
+
+/** The keys whose values must be Pulumi secrets. */
+export const SECRET_KEYS = (Object.keys(KEYS) as KeyName[]).filter(
+  (name) => (KEYS[name] as KeySpec).secret === true,
+);
+
+/** Each key's default, as Pulumi.yaml declares it (undefined: the stack must set the key). */
+export const KEY_DEFAULTS = Object.fromEntries(
+  Object.entries(KEYS).map(([name, spec]) => [name, (spec as KeySpec).default]),
+) as Readonly<Record<KeyName, unknown>>;

@@ -1,6 +1,6 @@
 import { parseFamiliarName } from "@swimlane/docker-reference";
 import { z } from "zod";
-import { KEY_TYPES, KeyType } from "./keys";
+import { CLUSTER_PROVIDERS, KEY_TYPES, KeyType } from "./keys";
 
 // Pulumi hands every config value to the program as a string (arrays as JSON). Values are turned
 // into their declared type first, so that the messages below can speak of the value, not of JSON.
@@ -13,6 +13,7 @@ function fromConfigString(type: KeyType) {
       case "boolean":
         return value === "true" ? true : value === "false" ? false : value;
       case "array":
+      case "object":
         try {
           return JSON.parse(value);
         } catch {
@@ -93,6 +94,51 @@ const pinnedImage = z.string({ error: "expected an image reference" }).superRefi
   }
 });
 
+/** An image given by digest (`registry.example.com/api@sha256:…`, a tag beside it allowed). */
+const digestImage = z.string({ error: "expected an image reference" }).superRefine((value, ctx) => {
+  let ref: { _digest?: string };
+  try {
+    ref = parseFamiliarName(value) as unknown as { _digest?: string };
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: `expected an image reference (${(error as Error).message})` });
+    return;
+  }
+  if (!ref._digest) {
+    ctx.addIssue({
+      code: "custom",
+      message: "expected an image pinned by digest, such as registry.example.com/api@sha256:<64 hex digits>",
+    });
+  }
+});
+
+/** Where images are pushed: a registry host (and port), optionally with a path, no tag. */
+const registryPrefix = z
+  .string({ error: "expected a registry such as ghcr.io/acme or localhost:5001" })
+  .superRefine((value, ctx) => {
+    const expected =
+      "expected a registry such as ghcr.io/acme or localhost:5001 (no scheme, tag or trailing slash)";
+    if (
+      value !== value.toLowerCase() ||
+      value.endsWith("/") ||
+      value.includes("://") ||
+      /[@\s]/.test(value)
+    ) {
+      ctx.addIssue({ code: "custom", message: expected });
+      return;
+    }
+    try {
+      const ref = parseFamiliarName(`${value}/api:probe`) as unknown as { _tag?: string };
+      if (ref._tag !== "probe") ctx.addIssue({ code: "custom", message: expected });
+    } catch {
+      ctx.addIssue({ code: "custom", message: expected });
+    }
+  });
+
+/** A DNS-1123 subdomain, as Kubernetes object names of most kinds. */
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A DNS-1123 label, as namespace names. */
+const DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 export const MAINTENANCE_DAYS = [
   "any",
   "monday",
@@ -111,7 +157,7 @@ const port = () => integer(1024, 65535);
  * `clusterProvider` and is checked in `validate.ts`, where all problems are gathered together.
  */
 export const rawConfigSchema = z.object({
-  clusterProvider: oneOf(["k0s", "doks"]),
+  clusterProvider: oneOf(CLUSTER_PROVIDERS),
   protect: boolean(),
   tags: list(pattern(/^[A-Za-z0-9:_-]{1,255}$/, "tags of letters, digits, ':', '-' and '_'"), "tags"),
 
@@ -155,7 +201,41 @@ export const rawConfigSchema = z.object({
   registryName: pattern(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, "3 to 63 lowercase letters, digits and dashes"),
   registryTier: oneOf(["starter", "basic", "professional"]),
 
+  // Checked for shape only: its contents are a secret, checked once validation knows the provider.
+  kubeconfig: z.string({ error: "expected a kubeconfig document" }),
+  kubeconfigPath: z
+    .string({ error: "expected the path of a kubeconfig file" })
+    .regex(
+      /^[^\n\r]+$/,
+      "expected the path of a kubeconfig file, not its contents (those belong in the secret platform:kubeconfig)",
+    )
+    .refine((v) => !/^\s*(apiVersion|kind|clusters)\s*:/.test(v), {
+      message:
+        "expected the path of a kubeconfig file, not its contents (those belong in the secret platform:kubeconfig)",
+    }),
+  kubeconfigContext: pattern(/^\S(.*\S)?$/, "the name of a context in the kubeconfig"),
+  registryServer: registryPrefix,
+  registryPullSecret: z.string({ error: "expected a .dockerconfigjson document" }),
+  ingressController: oneOf(["traefik", "existing"]),
+  ingressClassName: pattern(DNS_SUBDOMAIN, "the name of an IngressClass, such as nginx"),
+  ingressControllerNamespace: pattern(
+    DNS_LABEL,
+    "the namespace of the ingress controller's pods, such as ingress-nginx",
+  ),
+  certManager: oneOf(["install", "existing", "off"]),
+  clusterIssuer: pattern(DNS_SUBDOMAIN, "the name of a ClusterIssuer, such as letsencrypt-prod"),
+
   appHost: pattern(DNS_NAME, "a DNS name such as app.example.com"),
+  appImages: z.preprocess(
+    fromConfigString("object"),
+    z
+      .strictObject(
+        { api: digestImage, web: digestImage },
+        { error: "expected a map with the keys api and web, each an image reference by digest" },
+      )
+      .partial(),
+  ),
+  appLogLevel: oneOf(["debug", "info", "warn", "error"]),
   appReplicas: integer(1, 50),
   appAutoscale: boolean(),
   appMinReplicas: integer(1, 50),
@@ -168,7 +248,12 @@ export const rawConfigSchema = z.object({
 
   databaseMode: oneOf(["in-cluster", "managed"]),
   databaseImage: pinnedImage,
+  databasePassword: z
+    .string({ error: "expected a password" })
+    .min(16, "expected a password of at least 16 characters")
+    .max(256, "expected a password of at most 256 characters"),
   databaseStorageGi: integer(1, 1000),
+  databaseStorageClass: pattern(DNS_SUBDOMAIN, "the name of a StorageClass of the cluster, such as standard"),
   databaseBackupSchedule: pattern(CRON, 'a cron schedule of five fields such as "30 2 * * *"'),
   databaseVersion: pattern(/^\d{2}$/, 'a PostgreSQL major version such as "17"'),
   databaseSize: pattern(/^db-[a-z0-9-]+$/, "a managed database size slug such as db-s-1vcpu-2gb"),

@@ -1,5 +1,7 @@
+import type { SecretValue } from "./secret";
+
 /** The validated configuration of one stack: what the components are built from. */
-export type PlatformConfig = LocalPlatformConfig | CloudPlatformConfig;
+export type PlatformConfig = LocalPlatformConfig | CloudPlatformConfig | ExistingPlatformConfig;
 
 /** Settings every stack has. */
 interface CommonConfig {
@@ -25,6 +27,13 @@ export interface CloudPlatformConfig extends CommonConfig {
   readonly cluster: DoksClusterConfig;
   readonly registry: DocrConfig;
   readonly database: InClusterDatabaseConfig | ManagedDatabaseConfig;
+}
+
+/** A cluster the user already has (kind, minikube, a company cluster), reached through a kubeconfig. */
+export interface ExistingPlatformConfig extends CommonConfig {
+  readonly cluster: ExistingClusterConfig;
+  readonly registry: ExternalRegistryConfig;
+  readonly database: InClusterDatabaseConfig;
 }
 
 /** A single-node k0s cluster in a Docker container on this machine. */
@@ -62,6 +71,30 @@ export type NodePoolConfig =
   | { readonly size: string; readonly autoScale: false; readonly nodeCount: number }
   | { readonly size: string; readonly autoScale: true; readonly minNodes: number; readonly maxNodes: number };
 
+/** An existing cluster and how to reach it. */
+export interface ExistingClusterConfig {
+  readonly provider: "existing";
+  /**
+   * A kubeconfig given as a Pulumi secret, or the path of a kubeconfig file that the Kubernetes
+   * provider reads on every run (so short-lived credentials in it are picked up; only the path is
+   * stored in the state). `~/` means the home directory of whoever runs Pulumi.
+   */
+  readonly kubeconfig:
+    | { readonly source: "secret"; readonly value: SecretValue }
+    | { readonly source: "path"; readonly path: string };
+  /** Context of the kubeconfig to use; absent: its current context. */
+  readonly context?: string;
+}
+
+/** A registry the user names, for an existing cluster. */
+export interface ExternalRegistryConfig {
+  readonly provider: "external";
+  /** Prefix the app's images are pushed to (`ghcr.io/acme`, `localhost:5001`); absent when they are given by reference. */
+  readonly server?: string;
+  /** `.dockerconfigjson` the cluster pulls the app's images with; absent for a registry without authentication. */
+  readonly pullDockerConfigJson?: SecretValue;
+}
+
 /** A registry container on the cluster's Docker network, published on 127.0.0.1. */
 export interface LocalRegistryConfig {
   readonly provider: "local";
@@ -79,18 +112,50 @@ export interface DocrConfig {
   readonly region: string;
 }
 
-/** The ingress controller and, in the cloud, its certificates and DNS. */
+/** The ingress controller and, where the stack serves HTTPS, its certificates and DNS. */
 export interface IngressConfig {
-  readonly replicas: number;
-  /** cert-manager with a Let's Encrypt issuer; absent: plain HTTP. */
-  readonly tls?: { readonly acmeEmail: string; readonly acmeServer: "staging" | "production" };
+  readonly controller: IngressControllerConfig;
+  /** HTTPS with a certificate from cert-manager; absent: plain HTTP. */
+  readonly tls?: TlsConfig;
   /** DigitalOcean DNS domain that gets an A record for the app's host. */
   readonly dnsZone?: string;
 }
 
-/** The sample app: where it is reachable and how many replicas serve it. */
+/** Traefik installed by the program, or the controller the cluster already runs. */
+export type IngressControllerConfig =
+  | { readonly kind: "traefik"; readonly replicas: number }
+  | {
+      readonly kind: "existing";
+      /** IngressClass of the cluster's controller. */
+      readonly className: string;
+      /** Namespace of the controller's pods, which the app's network policies admit. */
+      readonly namespace: string;
+    };
+
+/** Where certificates come from when the stack serves HTTPS. */
+export interface TlsConfig {
+  /** cert-manager installed from its chart, or the cluster's own. */
+  readonly certManager: "install" | "existing";
+  /** The program's Let's Encrypt ClusterIssuer, or a ClusterIssuer the cluster already has. */
+  readonly issuer:
+    | {
+        readonly kind: "letsencrypt";
+        readonly acmeEmail: string;
+        readonly acmeServer: "staging" | "production";
+      }
+    | { readonly kind: "existing"; readonly name: string };
+}
+
+/** The app's images: built from `app/` and pushed to the stack's registry, or given by digest. */
+export type AppImagesConfig =
+  { readonly source: "build" } | { readonly source: "reference"; readonly api: string; readonly web: string };
+
+/** The sample app: where it is reachable, which images it runs and how many replicas serve it. */
 export interface AppConfig {
   readonly host: string;
+  readonly images: AppImagesConfig;
+  /** Lowest level the api logs: debug, info, warn or error. */
+  readonly logLevel: "debug" | "info" | "warn" | "error";
   readonly scaling:
     | { readonly autoscale: false; readonly replicas: number }
     | { readonly autoscale: true; readonly minReplicas: number; readonly maxReplicas: number };
@@ -102,10 +167,15 @@ export interface AppConfig {
 export interface InClusterDatabaseConfig {
   readonly mode: "in-cluster";
   readonly image: string;
-  /** emptyDir on a laptop; a PersistentVolumeClaim on DigitalOcean block storage in the cloud. */
+  /**
+   * emptyDir on a laptop; a PersistentVolumeClaim elsewhere, of the named StorageClass (absent: the
+   * cluster's default class).
+   */
   readonly storage:
     | { readonly kind: "emptyDir" }
-    | { readonly kind: "pvc"; readonly sizeGi: number; readonly storageClass: string };
+    | { readonly kind: "pvc"; readonly sizeGi: number; readonly storageClass?: string };
+  /** The database password, when the team manages it; absent: the program generates one. */
+  readonly password?: SecretValue;
   /** Cron schedule of the pg_dump CronJob. */
   readonly backupSchedule: string;
 }

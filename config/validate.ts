@@ -1,41 +1,44 @@
+import { isMap, isSeq, parseDocument } from "yaml";
 import { ConfigError } from "./errors";
 import { SECRET_PLACEHOLDER } from "./stackFile";
-import { KEY_TYPES, KeyName, PROJECT } from "./keys";
+import { ClusterProvider, KEY_DEFAULTS, KEYS, KeyName, PROJECT, SECRET_KEYS } from "./keys";
 import { RawConfig, rawConfigSchema } from "./schema";
+import { SecretValue } from "./secret";
 import {
   AppConfig,
   CloudPlatformConfig,
   DoksClusterConfig,
+  ExistingClusterConfig,
+  ExistingPlatformConfig,
+  ExternalRegistryConfig,
   InClusterDatabaseConfig,
-  IngressConfig,
+  IngressControllerConfig,
   LocalPlatformConfig,
   NodePoolConfig,
   PlatformConfig,
+  TlsConfig,
 } from "./types";
 
-const KEY_NAMES = Object.keys(KEY_TYPES) as KeyName[];
-// Pulumi requires a value for every declared key, so these default to "" in Pulumi.yaml: not set.
-const EMPTY_MEANS_UNSET: readonly KeyName[] = [
-  "region",
-  "kubernetesVersionPrefix",
-  "vpcIpRange",
-  "registryName",
-  "acmeEmail",
-  "dnsZone",
-];
-// Keys that only matter on DOKS and are refused on k0s once given a meaningful value.
-const DOKS_ONLY: readonly KeyName[] = EMPTY_MEANS_UNSET;
-const DOKS_ONLY_WHEN_TRUE: readonly KeyName[] = ["haControlPlane", "autoUpgrade", "nodeAutoScale", "tls"];
-const DOKS_ONLY_WHY = "applies only when platform:clusterProvider is doks";
+const KEY_NAMES = Object.keys(KEYS) as KeyName[];
+// Pulumi requires a value for every declared key, so keys without a meaningful default declare ""
+// in Pulumi.yaml: not set.
+const EMPTY_MEANS_UNSET = new Set(KEY_NAMES.filter((name) => KEY_DEFAULTS[name] === ""));
+const SECRET = new Set<string>(SECRET_KEYS);
 
 const full = (key: string) => `${PROJECT}:${key}`;
 
 /**
  * Validates the whole configuration of a stack and returns it typed. `values` maps full keys
  * (`platform:nodeSize`, `digitalocean:token`) to the strings Pulumi passes to programs, with the
- * project defaults of Pulumi.yaml already applied. Keys of other namespaces are ignored.
+ * project defaults of Pulumi.yaml already applied; `secretKeys` names the keys set as secrets.
+ * Keys of other namespaces are ignored.
  *
- * @throws ConfigError listing every problem at once, never only the first.
+ * Besides each key's own format, a key that does not apply to the stack's cluster provider (or to
+ * its other settings) is refused when it holds anything but its default, and the secret keys
+ * (`kubeconfig`, `registryPullSecret`, `databasePassword`) are refused unless they are secrets.
+ *
+ * @throws ConfigError listing every problem at once, never only the first; no message shows the
+ *   value of a secret key.
  */
 export function parseConfig(
   values: Readonly<Record<string, string>>,
@@ -50,12 +53,17 @@ export function parseConfig(
   for (const [key, value] of Object.entries(values)) {
     if (!key.startsWith(`${PROJECT}:`)) continue;
     const name = key.slice(PROJECT.length + 1);
-    if (!(name in KEY_TYPES)) problems.push(`${key}: unknown key${suggestion(name)}`);
-    else if (value === SECRET_PLACEHOLDER && secretKeys.has(key)) opaque[name] = value;
-    else if (!(value === "" && EMPTY_MEANS_UNSET.includes(name as KeyName))) given[name] = value;
+    if (!(name in KEYS)) problems.push(`${key}: unknown key${suggestion(name)}`);
+    else if (value === "" && EMPTY_MEANS_UNSET.has(name as KeyName)) continue;
+    else if (SECRET.has(name) && !secretKeys.has(key)) {
+      problems.push(
+        `${key}: must be a secret: set it with \`pulumi config set --secret ${key}\`, never in plain text in a stack file`,
+      );
+    } else if (value === SECRET_PLACEHOLDER && secretKeys.has(key)) opaque[name] = value;
+    else given[name] = value;
   }
   // A secret's value never appears in a message, not even a wrong one.
-  const shown = (key: string) => (secretKeys.has(full(key)) ? "[secret]" : given[key]);
+  const shown = (key: string) => (secretKeys.has(full(key)) || SECRET.has(key) ? "[secret]" : given[key]);
 
   const parsed = rawConfigSchema.partial().safeParse(given);
   const raw: RawConfig = {};
@@ -73,7 +81,7 @@ export function parseConfig(
   }
   Object.assign(raw, opaque);
 
-  const cross = new CrossChecks(raw, invalid, problems);
+  const cross = new CrossChecks(raw, invalid, new Set(Object.keys(opaque)), problems);
   const config = cross.build(stack);
   if (problems.length > 0 || !config) throw new ConfigError(source, problems);
   return config;
@@ -111,6 +119,9 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const providerList = (providers: readonly string[]) => providers.join(" or ");
+
 /**
  * Checks that involve more than one key, and assembles the typed configuration. A missing or
  * invalid key records a problem and yields `undefined` in its place: `parseConfig` throws whenever
@@ -120,14 +131,44 @@ class CrossChecks {
   constructor(
     private readonly raw: RawConfig,
     private readonly invalid: Set<string>,
+    /** Secret keys seen only as offline placeholders: present, contents unknown. */
+    private readonly opaque: ReadonlySet<string>,
     private readonly problems: string[],
   ) {}
 
   build(stack: string): PlatformConfig | undefined {
-    const provider = this.need("clusterProvider", "expected one of k0s, doks");
+    const provider = this.need("clusterProvider", "expected one of k0s, doks, existing");
+    if (provider === undefined) return undefined;
+    this.refuseKeysOutside(provider);
     if (provider === "k0s") return this.local(stack);
     if (provider === "doks") return this.doks(stack);
-    return undefined;
+    return this.existing(stack);
+  }
+
+  /** A key set to anything but its default where it means nothing is a mistake worth naming. */
+  private refuseKeysOutside(provider: ClusterProvider): void {
+    for (const name of KEY_NAMES) {
+      const applies: readonly ClusterProvider[] = KEYS[name].appliesTo;
+      if (applies.includes(provider) || this.raw[name] === undefined) continue;
+      if (this.opaque.has(name) || !sameValue(this.raw[name], KEY_DEFAULTS[name]))
+        this.problems.push(
+          `${full(name)}: applies only when platform:clusterProvider is ${providerList(applies)}`,
+        );
+    }
+    if (provider !== "doks" && this.raw.databaseMode === "managed")
+      this.problems.push(
+        `${full("databaseMode")}: managed needs platform:clusterProvider doks; use in-cluster`,
+      );
+  }
+
+  /** Like {@link refuseKeysOutside}, for keys that depend on another setting of the same stack. */
+  private refuseUnless(condition: boolean, keys: readonly KeyName[], why: string): void {
+    if (condition) return;
+    for (const name of keys) {
+      const value = this.raw[name];
+      if (value !== undefined && (this.opaque.has(name) || !sameValue(value, KEY_DEFAULTS[name])))
+        this.problems.push(`${full(name)}: ${why}`);
+    }
   }
 
   private common(stack: string) {
@@ -139,15 +180,6 @@ class CrossChecks {
   }
 
   private local(stack: string): LocalPlatformConfig {
-    for (const key of DOKS_ONLY) this.forbid(key, DOKS_ONLY_WHY);
-    for (const key of DOKS_ONLY_WHEN_TRUE) {
-      if (this.raw[key] === true) this.problems.push(`${full(key)}: ${DOKS_ONLY_WHY}`);
-    }
-    if (this.raw.databaseMode === "managed") {
-      this.problems.push(
-        `${full("databaseMode")}: managed needs platform:clusterProvider doks; use in-cluster`,
-      );
-    }
     this.distinctPorts(["k0sApiPort", "ingressHttpPort", "ingressHttpsPort", "registryPort"]);
     const k0sVersion = this.need("k0sVersion", "expected a k0s release such as v1.36.3+k0s.2");
     const registryPort = this.need("registryPort", "expected a port number");
@@ -167,7 +199,7 @@ class CrossChecks {
         port: registryPort,
         host: `localhost:${registryPort}`,
       },
-      ingress: { replicas: this.need("ingressReplicas", "expected a replica count") },
+      ingress: { controller: this.traefik() },
       app: this.app(false),
       database: this.inClusterDatabase({ kind: "emptyDir" }),
     };
@@ -203,6 +235,17 @@ class CrossChecks {
         `${full("vpcIpRange")}: required when platform:databaseMode is managed (the network policy admits the database by the VPC range)`,
       );
     }
+    this.refuseUnless(
+      !managed,
+      ["databasePassword"],
+      "applies only to the in-cluster database (DigitalOcean generates the managed database's password)",
+    );
+    const dnsZone = this.raw.dnsZone;
+    const host = this.raw.appHost;
+    if (dnsZone !== undefined && host !== undefined && !host.endsWith(`.${dnsZone}`)) {
+      this.problems.push(`${full("dnsZone")}: platform:appHost ${host} is not in the zone ${dnsZone}`);
+    }
+    const tls = this.tls();
     return {
       ...this.common(stack),
       cluster,
@@ -212,7 +255,7 @@ class CrossChecks {
         tier: this.need("registryTier", "expected starter, basic or professional"),
         region,
       },
-      ingress: this.cloudIngress(),
+      ingress: { controller: this.traefik(), ...(tls ? { tls } : {}), ...(dnsZone ? { dnsZone } : {}) },
       app: this.app(true),
       database: managed
         ? {
@@ -232,6 +275,168 @@ class CrossChecks {
     };
   }
 
+  private existing(stack: string): ExistingPlatformConfig {
+    const tls = this.tls();
+    const storageClass = this.raw.databaseStorageClass;
+    return {
+      ...this.common(stack),
+      cluster: this.existingCluster(),
+      registry: this.externalRegistry(),
+      ingress: { controller: this.ingressController(), ...(tls ? { tls } : {}) },
+      app: this.app(true),
+      database: this.inClusterDatabase({
+        kind: "pvc",
+        sizeGi: this.need("databaseStorageGi", "expected a size in GiB"),
+        ...(storageClass !== undefined ? { storageClass } : {}),
+      }),
+    };
+  }
+
+  private existingCluster(): ExistingClusterConfig {
+    const secret = this.raw.kubeconfig;
+    const path = this.raw.kubeconfigPath;
+    const context = this.raw.kubeconfigContext;
+    const kubeconfig: ExistingClusterConfig["kubeconfig"] | undefined =
+      secret !== undefined
+        ? { source: "secret", value: new SecretValue(secret) }
+        : path !== undefined
+          ? { source: "path", path }
+          : undefined;
+    if (secret !== undefined && path !== undefined) {
+      this.problems.push(
+        `${full("kubeconfigPath")}: set either the secret platform:kubeconfig or platform:kubeconfigPath, not both`,
+      );
+    } else if (!kubeconfig && !this.invalid.has("kubeconfig") && !this.invalid.has("kubeconfigPath")) {
+      this.problems.push(
+        `${full("kubeconfig")}: required (clusterProvider is existing): the cluster's kubeconfig as a secret (\`pulumi config set --secret platform:kubeconfig < kubeconfig\`), or its file in platform:kubeconfigPath`,
+      );
+    }
+    if (secret !== undefined && !this.opaque.has("kubeconfig")) this.checkKubeconfig(secret, context);
+    return {
+      provider: "existing",
+      kubeconfig: kubeconfig as ExistingClusterConfig["kubeconfig"],
+      ...(context !== undefined ? { context } : {}),
+    };
+  }
+
+  /** The kubeconfig's shape, and that the context to use is in it; never its contents in a message. */
+  private checkKubeconfig(text: string, context: string | undefined): void {
+    const key = full("kubeconfig");
+    const doc = parseDocument(text);
+    const clusters = doc.errors.length === 0 && isMap(doc.contents) ? doc.get("clusters") : undefined;
+    if (!isSeq(clusters) || clusters.items.length === 0) {
+      this.problems.push(`${key}: expected a kubeconfig document with at least one cluster, got [secret]`);
+      return;
+    }
+    const contexts = doc.get("contexts");
+    const names = isSeq(contexts)
+      ? contexts.items.map((item) => (isMap(item) ? String(item.get("name")) : ""))
+      : [];
+    if (context !== undefined && !names.includes(context)) {
+      this.problems.push(
+        `${full("kubeconfigContext")}: the kubeconfig has no context ${context} (it has: ${names.join(", ") || "none"})`,
+      );
+    } else if (context === undefined && !doc.get("current-context")) {
+      this.problems.push(
+        `${full("kubeconfigContext")}: required, the kubeconfig sets no current-context (it has: ${names.join(", ") || "none"})`,
+      );
+    }
+  }
+
+  private externalRegistry(): ExternalRegistryConfig {
+    const server = this.raw.registryServer;
+    const byReference = this.raw.appImages?.api !== undefined || this.raw.appImages?.web !== undefined;
+    if (server !== undefined && byReference) {
+      this.problems.push(
+        `${full("registryServer")}: images given by digest in platform:appImages are not built, so there is nothing to push: set one of the two`,
+      );
+    } else if (
+      server === undefined &&
+      !byReference &&
+      !this.invalid.has("registryServer") &&
+      !this.invalid.has("appImages")
+    ) {
+      this.problems.push(
+        `${full("registryServer")}: required (clusterProvider is existing) unless platform:appImages gives both images by digest: the registry to push the app's images to, such as ghcr.io/acme`,
+      );
+    }
+    const pullSecret = this.raw.registryPullSecret;
+    if (
+      pullSecret !== undefined &&
+      !this.opaque.has("registryPullSecret") &&
+      !isDockerConfigJson(pullSecret)
+    ) {
+      this.problems.push(
+        `${full("registryPullSecret")}: expected a .dockerconfigjson document ({"auths": {"<registry>": {...}}}), got [secret]`,
+      );
+    }
+    return {
+      provider: "external",
+      ...(server !== undefined ? { server } : {}),
+      ...(pullSecret !== undefined ? { pullDockerConfigJson: new SecretValue(pullSecret) } : {}),
+    };
+  }
+
+  /** Traefik, installed by the program. */
+  private traefik(): IngressControllerConfig {
+    return { kind: "traefik", replicas: this.need("ingressReplicas", "expected a replica count") };
+  }
+
+  private ingressController(): IngressControllerConfig {
+    const kind = this.need("ingressController", "expected traefik or existing");
+    this.refuseUnless(
+      kind === "existing",
+      ["ingressClassName", "ingressControllerNamespace"],
+      "applies only when platform:ingressController is existing",
+    );
+    if (kind !== "existing") return this.traefik();
+    this.refuseUnless(
+      false,
+      ["ingressReplicas"],
+      "applies only when the program installs Traefik (platform:ingressController traefik)",
+    );
+    return {
+      kind: "existing",
+      className: this.need(
+        "ingressClassName",
+        "expected the IngressClass of the cluster's controller (platform:ingressController is existing)",
+      ),
+      namespace: this.need(
+        "ingressControllerNamespace",
+        "expected the namespace of the cluster's ingress controller (platform:ingressController is existing)",
+      ),
+    };
+  }
+
+  /** cert-manager and the issuer of the app's certificate, when `tls` is true. */
+  private tls(): TlsConfig | undefined {
+    const enabled = this.need("tls", "expected true or false");
+    const certManager = this.raw.certManager ?? "install";
+    this.refuseUnless(enabled === true, ["clusterIssuer"], "applies only when platform:tls is true");
+    if (!enabled) return undefined;
+    if (certManager === "off") {
+      this.problems.push(
+        `${full("certManager")}: off, but platform:tls is true: HTTPS certificates need cert-manager (install or existing)`,
+      );
+      return undefined;
+    }
+    const existingIssuer = this.raw.clusterIssuer;
+    if (existingIssuer !== undefined) {
+      this.refuseUnless(
+        certManager === "existing",
+        ["clusterIssuer"],
+        "applies only when platform:certManager is existing (an installed cert-manager gets the program's Let's Encrypt issuer)",
+      );
+      return { certManager, issuer: { kind: "existing", name: existingIssuer } };
+    }
+    const acmeEmail = this.need(
+      "acmeEmail",
+      "expected an e-mail address for Let's Encrypt (platform:tls is true)",
+    );
+    const acmeServer = this.need("acmeServer", "expected staging or production");
+    return { certManager, issuer: { kind: "letsencrypt", acmeEmail, acmeServer } };
+  }
+
   private nodePool(): NodePoolConfig {
     const size = this.need("nodeSize", "expected a Droplet size slug");
     if (this.need("nodeAutoScale", "expected true or false")) {
@@ -241,7 +446,7 @@ class CrossChecks {
     return { size, autoScale: false, nodeCount: this.need("nodeCount", "expected the node count") };
   }
 
-  private app(cloud: boolean): AppConfig {
+  private app(spreadAcrossNodes: boolean): AppConfig {
     const host = this.need("appHost", "expected the app's host name");
     const scaling: AppConfig["scaling"] = this.need("appAutoscale", "expected true or false")
       ? (() => {
@@ -249,31 +454,30 @@ class CrossChecks {
           return { autoscale: true, minReplicas, maxReplicas };
         })()
       : { autoscale: false, replicas: this.need("appReplicas", "expected a replica count") };
-    return { host, scaling, spreadAcrossNodes: cloud };
+    const logLevel = this.need("appLogLevel", "expected debug, info, warn or error");
+    return { host, images: this.appImages(), logLevel, scaling, spreadAcrossNodes };
   }
 
-  private cloudIngress(): IngressConfig {
-    const replicas = this.need("ingressReplicas", "expected a replica count");
-    const dnsZone = this.raw.dnsZone;
-    const host = this.raw.appHost;
-    if (dnsZone !== undefined && host !== undefined && !host.endsWith(`.${dnsZone}`)) {
-      this.problems.push(`${full("dnsZone")}: platform:appHost ${host} is not in the zone ${dnsZone}`);
+  private appImages(): AppConfig["images"] {
+    const { api, web } = this.raw.appImages ?? {};
+    if (api === undefined && web === undefined) return { source: "build" };
+    if (api === undefined || web === undefined) {
+      this.problems.push(
+        `${full("appImages")}: expected both api and web by digest (or neither, to build them), got only ${api !== undefined ? "api" : "web"}`,
+      );
+      return { source: "build" };
     }
-    if (!this.need("tls", "expected true or false")) return { replicas, ...(dnsZone ? { dnsZone } : {}) };
-    const acmeEmail = this.need(
-      "acmeEmail",
-      "expected an e-mail address for Let's Encrypt (platform:tls is true)",
-    );
-    const acmeServer = this.need("acmeServer", "expected staging or production");
-    return { replicas, tls: { acmeEmail, acmeServer }, ...(dnsZone ? { dnsZone } : {}) };
+    return { source: "reference", api, web };
   }
 
   private inClusterDatabase(storage: InClusterDatabaseConfig["storage"]): InClusterDatabaseConfig {
+    const password = this.raw.databasePassword;
     return {
       mode: "in-cluster",
       image: this.need("databaseImage", "expected a pinned PostgreSQL image"),
       storage,
       backupSchedule: this.need("databaseBackupSchedule", "expected a cron schedule"),
+      ...(password !== undefined ? { password: new SecretValue(password) } : {}),
     };
   }
 
@@ -294,10 +498,6 @@ class CrossChecks {
     return value as NonNullable<RawConfig[K]>;
   }
 
-  private forbid(key: KeyName, why: string): void {
-    if (this.raw[key] !== undefined) this.problems.push(`${full(key)}: ${why}`);
-  }
-
   private distinctPorts(keys: readonly KeyName[]): void {
     const seen = new Map<unknown, KeyName>();
     for (const key of keys) {
@@ -307,5 +507,15 @@ class CrossChecks {
       if (other) this.problems.push(`${full(key)}: port ${String(port)} is already used by ${full(other)}`);
       else seen.set(port, key);
     }
+  }
+}
+
+/** A `.dockerconfigjson` document: JSON with an `auths` map. */
+function isDockerConfigJson(text: string): boolean {
+  try {
+    const doc = JSON.parse(text) as { auths?: unknown };
+    return typeof doc.auths === "object" && doc.auths !== null && !Array.isArray(doc.auths);
+  } catch {
+    return false;
   }
 }

@@ -17,24 +17,17 @@ export interface AppLayer {
   readonly images: { readonly api: pulumi.Output<string>; readonly web: pulumi.Output<string> };
 }
 
-/** Builds and pushes the app's images, then runs the app and its database on the cluster. */
+/**
+ * Builds and pushes the app's images (or takes them by digest from the configuration), then runs
+ * the app and its database on the cluster.
+ */
 export function createApp(
   config: PlatformConfig,
   platform: { cluster: Cluster; registry: Registry; ingress: IngressLayer },
 ): AppLayer {
   const name = `platform-${config.stack}`;
   const { cluster, registry, ingress } = platform;
-  const cloud = config.cluster.provider === "doks";
-  const image = (service: string) =>
-    new AppImage(`${name}-${service}`, {
-      context: path.join(APP_DIR, service),
-      registryServer: registry.server,
-      repository: service,
-      auth: registry.pushAuth,
-      // DigitalOcean nodes are amd64; a laptop's node runs whatever the laptop runs.
-      ...(cloud ? { platform: "linux/amd64" } : {}),
-    });
-  const images = { api: image("api").ref, web: image("web").ref };
+  const images = appImages(config, name, registry);
 
   const database = config.database;
   const app = new AppStack(`${name}-app`, {
@@ -76,4 +69,25 @@ export function createApp(
   // On a laptop the ingress is the port the k0s node publishes on 127.0.0.1.
   const url = config.cluster.provider === "k0s" ? `${app.url}:${config.cluster.ingressHttpPort}` : app.url;
   return { url, images };
+}
+
+/** The images by digest: as configured, or built from `app/` and pushed to the stack's registry. */
+function appImages(config: PlatformConfig, name: string, registry: Registry): AppLayer["images"] {
+  const configured = config.app.images;
+  if (configured.source === "reference") {
+    return { api: pulumi.output(configured.api), web: pulumi.output(configured.web) };
+  }
+  const server = registry.server;
+  if (server === undefined)
+    throw new pulumi.RunError("platform:registryServer: required to build the app's images");
+  const image = (service: string) =>
+    new AppImage(`${name}-${service}`, {
+      context: path.join(APP_DIR, service),
+      registryServer: server,
+      repository: service,
+      auth: registry.pushAuth,
+      // DigitalOcean nodes are amd64; a laptop's node runs whatever the laptop runs.
+      ...(config.cluster.provider === "doks" ? { platform: "linux/amd64" } : {}),
+    });
+  return { api: image("api").ref, web: image("web").ref };
 }

@@ -19,7 +19,7 @@ export interface AppServiceArgs {
   readonly component: string;
   /** Image reference pinned by digest. */
   readonly image: pulumi.Input<string>;
-  /** Non-secret settings, as environment variables from a ConfigMap. */
+  /** Non-secret settings, as environment variables from a ConfigMap; a change rolls the pods. */
   readonly settings: Record<string, string>;
   /** Secret environment variables: name → key in `secretName`. */
   readonly secretEnv?: { readonly secretName: pulumi.Input<string>; readonly keys: Record<string, string> };
@@ -57,9 +57,11 @@ export class AppService extends pulumi.ComponentResource {
       { metadata, automountServiceAccountToken: false },
       k8sOpts,
     );
+    // Auto-named: Pulumi replaces a ConfigMap whose data changes (it treats them as immutable), so a
+    // changed setting gets a new name, which changes the pod template and rolls the pods.
     const settings = new k8s.core.v1.ConfigMap(
       `${name}-settings`,
-      { metadata: { ...metadata, name: `${args.component}-settings` }, data: args.settings },
+      { metadata: { namespace: args.namespace, labels }, data: args.settings },
       k8sOpts,
     );
 

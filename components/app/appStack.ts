@@ -132,7 +132,7 @@ export class AppStack extends pulumi.ComponentResource {
         component: "api",
         image: args.images.api,
         settings: {
-          LOG_LEVEL: "info",
+          LOG_LEVEL: args.app.logLevel,
           READY_TIMEOUT_MS: "1000",
           // No shell in the image for a preStop sleep: readiness fails first, then the server drains.
           SHUTDOWN_DELAY_MS: "5000",

@@ -20,9 +20,14 @@ export interface InClusterPostgresArgs extends Omit<InClusterDatabaseConfig, "mo
   readonly protect?: boolean;
 }
 
+/** `storageClassName` when the storage names a class; absent, the cluster's default class applies. */
+function storageClassName(storage: { readonly storageClass?: string }) {
+  return storage.storageClass !== undefined ? { storageClassName: storage.storageClass } : {};
+}
+
 /**
  * PostgreSQL as a single-replica StatefulSet behind a headless Service, non-root with a read-only
- * root filesystem, its password generated and kept in Secrets, its data on a retained volume in
+ * root filesystem, its password generated (or given) and kept in Secrets, its data on a retained volume in
  * the cloud (emptyDir on a laptop), and a nightly pg_dump to a backup volume.
  */
 export class InClusterPostgres extends pulumi.ComponentResource implements AppDatabase {
@@ -40,16 +45,16 @@ export class InClusterPostgres extends pulumi.ComponentResource implements AppDa
     const protect = args.protect ?? false;
     const labels = this.labels;
 
-    const password = new random.RandomPassword(
-      `${name}-password`,
-      { length: 32, special: false },
-      { parent: this },
-    );
+    // A given password stays a secret; otherwise one is generated once and kept in the state.
+    const password = args.password
+      ? pulumi.secret(args.password.reveal())
+      : new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this })
+          .result;
     const serverSecret = new k8s.core.v1.Secret(
       `${name}-server`,
       {
         metadata: { name: "postgres", namespace: args.namespace, labels },
-        stringData: { POSTGRES_USER: "app", POSTGRES_DB: "app", POSTGRES_PASSWORD: password.result },
+        stringData: { POSTGRES_USER: "app", POSTGRES_DB: "app", POSTGRES_PASSWORD: password },
       },
       k8sOpts,
     );
@@ -58,7 +63,8 @@ export class InClusterPostgres extends pulumi.ComponentResource implements AppDa
       {
         metadata: { name: "app-database", namespace: args.namespace, labels },
         stringData: {
-          DATABASE_URL: pulumi.interpolate`postgresql://app:${password.result}@postgres:${PORT}/app?sslmode=disable`,
+          // A given password may hold characters that have a meaning in a URL.
+          DATABASE_URL: pulumi.interpolate`postgresql://app:${password.apply(encodeURIComponent)}@postgres:${PORT}/app?sslmode=disable`,
         },
       },
       k8sOpts,
@@ -139,7 +145,7 @@ export class InClusterPostgres extends pulumi.ComponentResource implements AppDa
                     metadata: { name: "data", labels },
                     spec: {
                       accessModes: ["ReadWriteOnce"],
-                      storageClassName: cloudVolume.storageClass,
+                      ...storageClassName(cloudVolume),
                       resources: { requests: { storage: `${cloudVolume.sizeGi}Gi` } },
                     },
                   },
@@ -205,7 +211,7 @@ export class InClusterPostgres extends pulumi.ComponentResource implements AppDa
             metadata: { name: "postgres-backups", namespace: args.namespace, labels },
             spec: {
               accessModes: ["ReadWriteOnce"],
-              storageClassName: cloudVolume.storageClass,
+              ...storageClassName(cloudVolume),
               resources: { requests: { storage: `${cloudVolume.sizeGi}Gi` } },
             },
           },

@@ -9,7 +9,7 @@ import {
   podsIn,
 } from "../app/networkPolicies";
 import { restrictedNamespace } from "./namespace";
-import { TRAEFIK_NAMESPACE, TRAEFIK_POD_LABELS } from "./traefik";
+import { TRAEFIK_NAMESPACE } from "./traefik";
 import { CERT_MANAGER_CHART_REPO, CERT_MANAGER_CHART_VERSION } from "./versions";
 
 const ACME_SERVERS = {
@@ -17,20 +17,34 @@ const ACME_SERVERS = {
   production: "https://acme-v02.api.letsencrypt.org/directory",
 } as const;
 
+/** The ingress controller's pods, which answer cert-manager's HTTP-01 self-check. */
+export interface IngressControllerPods {
+  readonly namespace: string;
+  /** Labels of its pods; empty: every pod of the namespace. */
+  readonly labels: Record<string, string>;
+}
+
 /** Arguments of {@link CertManager}. */
 export interface CertManagerArgs {
   readonly provider: k8s.Provider;
+  /**
+   * Install cert-manager from its chart (true), or use the one the cluster already runs (false):
+   * then only the ClusterIssuer is created. Default: true.
+   */
+  readonly install?: boolean;
   /** Contact address Let's Encrypt writes to about expiring certificates. */
   readonly acmeEmail: string;
   /** Let's Encrypt staging (untrusted, generous limits) or production. */
   readonly acmeServer: keyof typeof ACME_SERVERS;
   /** IngressClass that serves the HTTP-01 challenges. */
   readonly ingressClassName: string;
+  /** The controller behind that class, for cert-manager's egress policy. */
+  readonly ingressController: IngressControllerPods;
 }
 
 /**
- * cert-manager from its official chart (with its CRDs) and a Let's Encrypt ClusterIssuer that
- * answers HTTP-01 challenges through the ingress controller.
+ * cert-manager from its official chart (with its CRDs), or the cluster's own, and a Let's Encrypt
+ * ClusterIssuer that answers HTTP-01 challenges through the ingress controller.
  */
 export class CertManager extends pulumi.ComponentResource {
   /** Name of the ClusterIssuer that Ingresses reference (`cert-manager.io/cluster-issuer`). */
@@ -39,25 +53,7 @@ export class CertManager extends pulumi.ComponentResource {
   constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:ingress:CertManager", name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
-    const namespace = restrictedNamespace(`${name}-ns`, "cert-manager", k8sOpts);
-
-    const chart = new k8s.helm.v4.Chart(
-      `${name}-chart`,
-      {
-        name: "cert-manager",
-        chart: "cert-manager",
-        version: CERT_MANAGER_CHART_VERSION,
-        repositoryOpts: { repo: CERT_MANAGER_CHART_REPO },
-        namespace: namespace.metadata.name,
-        values: certManagerValues(),
-      },
-      { ...k8sOpts, dependsOn: [namespace] },
-    );
-
-    createNetworkPolicies(name, namespace.metadata.name, certManagerNetworkPolicies(), {
-      ...k8sOpts,
-      dependsOn: [namespace],
-    });
+    const chart = (args.install ?? true) ? this.install(name, args) : undefined;
 
     const issuerName = `letsencrypt-${args.acmeServer}`;
     const issuer = new k8s.apiextensions.CustomResource(
@@ -79,10 +75,33 @@ export class CertManager extends pulumi.ComponentResource {
         },
       },
       // The ClusterIssuer CRD comes with the chart.
-      { ...k8sOpts, dependsOn: [chart] },
+      { ...k8sOpts, dependsOn: chart ? [chart] : [] },
     );
     this.issuerName = issuer.metadata.name;
     this.registerOutputs({ issuerName: this.issuerName });
+  }
+
+  /** The chart in a restricted namespace of its own, with its network policies. */
+  private install(name: string, args: CertManagerArgs): k8s.helm.v4.Chart {
+    const k8sOpts = { parent: this, provider: args.provider };
+    const namespace = restrictedNamespace(`${name}-ns`, "cert-manager", k8sOpts);
+    const chart = new k8s.helm.v4.Chart(
+      `${name}-chart`,
+      {
+        name: "cert-manager",
+        chart: "cert-manager",
+        version: CERT_MANAGER_CHART_VERSION,
+        repositoryOpts: { repo: CERT_MANAGER_CHART_REPO },
+        namespace: namespace.metadata.name,
+        values: certManagerValues(),
+      },
+      { ...k8sOpts, dependsOn: [namespace] },
+    );
+    createNetworkPolicies(name, namespace.metadata.name, certManagerNetworkPolicies(args.ingressController), {
+      ...k8sOpts,
+      dependsOn: [namespace],
+    });
+    return chart;
   }
 }
 
@@ -109,7 +128,7 @@ export function certManagerValues(): Record<string, unknown> {
  * Default deny in cert-manager's namespace, then: DNS, the API server and ACME over HTTPS, the
  * HTTP-01 self-check over HTTP, and the API server calling the webhook.
  */
-export function certManagerNetworkPolicies(): NamedPolicy[] {
+export function certManagerNetworkPolicies(controller: IngressControllerPods): NamedPolicy[] {
   return [
     DEFAULT_DENY,
     {
@@ -122,14 +141,8 @@ export function certManagerNetworkPolicies(): NamedPolicy[] {
           HTTPS_AND_API_EGRESS,
           { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 80 }] },
           // The HTTP-01 self-check to the load balancer's address is routed inside the cluster straight
-          // to Traefik's pods, where an ipBlock does not match: allow them by selector.
-          {
-            to: [podsIn(TRAEFIK_NAMESPACE, TRAEFIK_POD_LABELS)],
-            ports: [
-              { protocol: "TCP", port: 8000 },
-              { protocol: "TCP", port: 8443 },
-            ],
-          },
+          // to the controller's pods, where an ipBlock does not match: allow them by selector.
+          { to: [podsIn(controller.namespace, controller.labels)], ...controllerPorts(controller) },
         ],
       },
     },
@@ -142,4 +155,13 @@ export function certManagerNetworkPolicies(): NamedPolicy[] {
       },
     },
   ];
+}
+
+/**
+ * Ports of the controller's pods that the self-check reaches: Traefik's entry points, or for
+ * another controller any port (its pods' ports are not known to the program).
+ */
+function controllerPorts(controller: IngressControllerPods) {
+  if (controller.namespace !== TRAEFIK_NAMESPACE) return {};
+  return { ports: [8000, 8443].map((port) => ({ protocol: "TCP", port })) };
 }

@@ -1,5 +1,5 @@
 export { CertManager, certManagerNetworkPolicies, certManagerValues } from "./certManager";
-export type { CertManagerArgs } from "./certManager";
+export type { CertManagerArgs, IngressControllerPods } from "./certManager";
 export { restrictedNamespace, restrictedPodSecurityLabels } from "./namespace";
 export {
   Traefik,

@@ -2,51 +2,68 @@ import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "../../config";
 import { Cluster, LOCAL_INGRESS_NODE_PORTS } from "../cluster";
-import { CertManager } from "./certManager";
+import { CertManager, IngressControllerPods } from "./certManager";
 import { Traefik, TRAEFIK_NAMESPACE, TRAEFIK_POD_LABELS } from "./traefik";
 
 /** What the app needs from the ingress layer. */
 export interface IngressLayer {
   readonly className: string;
   readonly controllerNamespace: string;
+  /** Labels of the controller's pods; empty: every pod of its namespace. */
   readonly controllerLabels: Record<string, string>;
   /** ClusterIssuer for the app's certificate, when the stack serves TLS. */
   readonly clusterIssuer?: pulumi.Output<string>;
 }
 
 /**
- * Traefik for every stack — on the local node's published NodePorts, or behind a DigitalOcean load
- * balancer — plus cert-manager with a Let's Encrypt issuer and the app host's DNS record when the
- * stack asks for them.
+ * The ingress controller — Traefik on the node's published NodePorts (k0s, and existing clusters),
+ * behind a DigitalOcean load balancer (DOKS), or the existing cluster's own controller — plus
+ * cert-manager (installed or the cluster's own) with a Let's Encrypt issuer, or an issuer the
+ * cluster has, and the app host's DNS record when the stack asks for them.
  */
 export function createIngress(config: PlatformConfig, cluster: Cluster): IngressLayer {
   const name = `platform-${config.stack}`;
-  const local = config.cluster.provider === "k0s";
   const tls = config.ingress.tls;
-  const traefik = new Traefik(`${name}-traefik`, {
-    provider: cluster.provider,
-    replicas: config.ingress.replicas,
-    spreadAcrossNodes: config.app.spreadAcrossNodes,
-    exposure: local
-      ? {
-          kind: "nodePort",
-          httpNodePort: LOCAL_INGRESS_NODE_PORTS.http,
-          httpsNodePort: LOCAL_INGRESS_NODE_PORTS.https,
-        }
-      : { kind: "loadBalancer", name, redirectToHttps: tls !== undefined },
-  });
+  const controller = config.ingress.controller;
+  let pods: IngressControllerPods;
+  let className: string;
+  let traefik: Traefik | undefined;
+  if (controller.kind === "traefik") {
+    traefik = new Traefik(`${name}-traefik`, {
+      provider: cluster.provider,
+      replicas: controller.replicas,
+      spreadAcrossNodes: config.app.spreadAcrossNodes,
+      exposure:
+        config.cluster.provider === "doks"
+          ? { kind: "loadBalancer", name, redirectToHttps: tls !== undefined }
+          : {
+              kind: "nodePort",
+              httpNodePort: LOCAL_INGRESS_NODE_PORTS.http,
+              httpsNodePort: LOCAL_INGRESS_NODE_PORTS.https,
+            },
+    });
+    pods = { namespace: TRAEFIK_NAMESPACE, labels: TRAEFIK_POD_LABELS };
+    className = traefik.ingressClassName;
+  } else {
+    pods = { namespace: controller.namespace, labels: {} };
+    className = controller.className;
+  }
 
-  const certManager = tls
-    ? new CertManager(`${name}-cert-manager`, {
-        provider: cluster.provider,
-        acmeEmail: tls.acmeEmail,
-        acmeServer: tls.acmeServer,
-        ingressClassName: traefik.ingressClassName,
-      })
-    : undefined;
+  let clusterIssuer: pulumi.Output<string> | undefined;
+  if (tls?.issuer.kind === "existing") clusterIssuer = pulumi.output(tls.issuer.name);
+  else if (tls?.issuer.kind === "letsencrypt") {
+    clusterIssuer = new CertManager(`${name}-cert-manager`, {
+      provider: cluster.provider,
+      install: tls.certManager === "install",
+      acmeEmail: tls.issuer.acmeEmail,
+      acmeServer: tls.issuer.acmeServer,
+      ingressClassName: className,
+      ingressController: pods,
+    }).issuerName;
+  }
 
   const zone = config.ingress.dnsZone;
-  if (zone && traefik.loadBalancerIp) {
+  if (zone && traefik?.loadBalancerIp) {
     new digitalocean.DnsRecord(
       `${name}-app-dns`,
       {
@@ -61,9 +78,9 @@ export function createIngress(config: PlatformConfig, cluster: Cluster): Ingress
   }
 
   return {
-    className: traefik.ingressClassName,
-    controllerNamespace: TRAEFIK_NAMESPACE,
-    controllerLabels: TRAEFIK_POD_LABELS,
-    ...(certManager ? { clusterIssuer: certManager.issuerName } : {}),
+    className,
+    controllerNamespace: pods.namespace,
+    controllerLabels: pods.labels,
+    ...(clusterIssuer ? { clusterIssuer } : {}),
   };
 }

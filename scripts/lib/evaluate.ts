@@ -42,14 +42,15 @@ export interface Evaluation {
 /**
  * Runs the real program of `projectDir` for `stack` under the Pulumi SDK's mock runtime, in preview
  * mode, and records every resource it registers. Configuration comes from the project and stack
- * files exactly as the CLI would pass it; values known only after deployment stay unknown.
+ * files exactly as the CLI would pass it (from `options.configDir` when the stack's files live
+ * elsewhere, e.g. in an Automation API workspace); values known only after deployment stay unknown.
  */
 export async function evaluateStack(
   projectDir: string,
   stack: string,
-  options: Pick<MockRun, "preview" | "outputsOf" | "invoke"> = {},
+  options: Pick<MockRun, "preview" | "outputsOf" | "invoke"> & { readonly configDir?: string } = {},
 ): Promise<Evaluation> {
-  const { project, values, secretKeys } = readStackConfig(projectDir, stack);
+  const { project, values, secretKeys } = readStackConfig(options.configDir ?? projectDir, stack);
   const entry = path.resolve(projectDir, "index.ts");
   return runUnderMocks({ project, stack, config: values, secretKeys, ...options }, () => loadProgram(entry));
 }
@@ -96,12 +97,20 @@ export async function runUnderMocks(
     run.preview ?? true,
   );
   const monitor = settings.getMonitor() as unknown as MockMonitor;
+  // The mock monitor qualifies a child's type by its parent's type only; the engine by the whole
+  // chain of ancestor types. Resources get the engine's URNs, so plans, exemptions and diffs name
+  // them as `pulumi preview` does.
+  (monitor as unknown as { newUrn(parent: string, type: string, name: string): string }).newUrn = (
+    parent,
+    type,
+    name,
+  ) => engineUrn(parent || null, type, name, run.project, run.stack);
   const register = monitor.registerResource.bind(monitor);
   // The mock API hides a resource's parent; the monitor's request carries it.
   monitor.registerResource = (req: RegisterRequest, callback: (err: Error | null, resp: unknown) => void) => {
     const parent = req.getParent() || null;
     resources.push({
-      urn: mockUrn(parent, req.getType(), req.getName(), run.project, run.stack),
+      urn: engineUrn(parent, req.getType(), req.getName(), run.project, run.stack),
       type: req.getType(),
       name: req.getName(),
       parent,
@@ -143,14 +152,29 @@ function propertyDependencies(req: RegisterRequest): Record<string, string[]> {
   return result;
 }
 
-/** The URN the mock monitor gives a resource, so that parent references match. */
-function mockUrn(parent: string | null, type: string, name: string, project: string, stack: string): string {
-  const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+/**
+ * A resource's URN as the engine forms it: its type qualified by the types of all its ancestors
+ * (`platform:app:AppStack$platform:app:AppService$kubernetes:apps/v1:Deployment`), the root stack
+ * resource's type left out.
+ */
+export function engineUrn(
+  parent: string | null,
+  type: string,
+  name: string,
+  project: string,
+  stack: string,
+): string {
+  const parentType = parent?.split("::")[2];
+  const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
-/** Loads the program fresh, so that several stacks can be evaluated in one process. */
-function loadProgram(entry: string): Record<string, unknown> {
+/**
+ * Loads the program fresh (its own modules, not node_modules), so that several stacks can be
+ * evaluated in one process, and an Automation API inline program registers its resources again on
+ * every operation.
+ */
+export function loadProgram(entry: string): Record<string, unknown> {
   const root = path.dirname(entry);
   for (const cached of Object.keys(require.cache)) {
     if (cached.startsWith(root) && !cached.includes(`${path.sep}node_modules${path.sep}`))

@@ -4,14 +4,18 @@ import { UsageError } from "./cli";
 import { Evaluation } from "./evaluate";
 
 /**
- * Runs the policy pack, with the stack's policy config, and the Kubernetes schema validation over
- * every resource the program declares — what `pulumi preview --policy-pack` would check, plus the
- * schema the API server would enforce.
+ * Runs the policy pack, with the stack's policy config (`policies/config/<stack>.json`, or that of
+ * `policyConfigStack`), and the Kubernetes schema validation over every resource the program
+ * declares — what `pulumi preview --policy-pack` would check, plus the schema the API server would
+ * enforce.
  */
-export async function checkEvaluation(evaluation: Evaluation): Promise<Violation[]> {
+export async function checkEvaluation(
+  evaluation: Evaluation,
+  policyConfigStack?: string,
+): Promise<Violation[]> {
   let config;
   try {
-    config = loadPolicyConfig(evaluation.stack);
+    config = loadPolicyConfig(policyConfigStack ?? evaluation.stack);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -15,6 +15,10 @@ export interface PlanDocument {
     parent: string | null;
     protect: boolean;
     inputs: unknown;
+    /** URNs this resource depends on, as in `pulumi preview --json` steps. */
+    dependencies: readonly string[];
+    /** For each input, the URNs its value comes from. */
+    propertyDependencies: Readonly<Record<string, readonly string[]>>;
   }[];
   readonly outputs: Record<string, unknown>;
   readonly violations: readonly Violation[];
@@ -37,6 +41,8 @@ export function planDocument(
       parent: r.parent,
       protect: r.protect,
       inputs: markUnknowns(r.inputs),
+      dependencies: r.dependencies,
+      propertyDependencies: r.propertyDependencies,
     })),
     outputs: markUnknowns(evaluation.outputs) as Record<string, unknown>,
     violations,

@@ -413,7 +413,9 @@ describe("app topology per stack", () => {
       const firewall = only(prod, "digitalocean:index/databaseFirewall:DatabaseFirewall").inputs;
       assert.deepEqual(firewall.rules, [{ type: "k8s", value: "platform-prod-doks-id" }]);
       const api = byName(prod, "kubernetes:apps/v1:Deployment", "api");
-      const settings = byName(prod, "kubernetes:core/v1:ConfigMap", "api-settings");
+      // The settings ConfigMap is auto-named (a change rolls the pods): found by its resource name.
+      const settings = only(prod, "kubernetes:core/v1:ConfigMap", "platform-prod-app-api-settings")
+        .inputs as Json;
       assert.equal(settings.data.DATABASE_CA_FILE, "/etc/database-ca/ca.crt");
       assert.deepEqual(api.spec.template.spec.containers[0].volumeMounts[1], {
         name: "database-ca",

@@ -36,10 +36,10 @@ describe("stack configuration", () => {
     });
   }
 
-  it("ships exactly the dev, staging and prod stacks", () => {
+  it("ships exactly the dev, existing, staging and prod stacks", () => {
     // A running (or failed) end-to-end test leaves a throwaway e2e-* stack file for a while.
     const stacks = listStacks(PROJECT_DIR).filter((stack) => !stack.startsWith("e2e-"));
-    assert.deepEqual(stacks, ["dev", "prod", "staging"]);
+    assert.deepEqual(stacks, ["dev", "existing", "prod", "staging"]);
   });
 
   it("derives the local platform from the dev stack", () => {
@@ -62,8 +62,14 @@ describe("stack configuration", () => {
         port: 5001,
         host: "localhost:5001",
       },
-      ingress: { replicas: 1 },
-      app: { host: "app.localhost", scaling: { autoscale: false, replicas: 1 }, spreadAcrossNodes: false },
+      ingress: { controller: { kind: "traefik", replicas: 1 } },
+      app: {
+        host: "app.localhost",
+        images: { source: "build" },
+        logLevel: "info",
+        scaling: { autoscale: false, replicas: 1 },
+        spreadAcrossNodes: false,
+      },
       database: {
         mode: "in-cluster",
         image: "docker.io/library/postgres:17.11-bookworm",
@@ -102,8 +108,11 @@ describe("stack configuration", () => {
     assert.deepEqual(config.app.scaling, { autoscale: true, minReplicas: 2, maxReplicas: 6 });
     assert.equal(config.app.spreadAcrossNodes, true);
     assert.deepEqual(config.ingress, {
-      replicas: 2,
-      tls: { acmeEmail: "platform-team@example.com", acmeServer: "production" },
+      controller: { kind: "traefik", replicas: 2 },
+      tls: {
+        certManager: "install",
+        issuer: { kind: "letsencrypt", acmeEmail: "platform-team@example.com", acmeServer: "production" },
+      },
       dnsZone: "example.com",
     });
   });
@@ -120,7 +129,11 @@ describe("stack configuration", () => {
       storage: { kind: "pvc", sizeGi: 5, storageClass: "do-block-storage" },
       backupSchedule: "30 2 * * *",
     });
-    assert.equal(config.ingress.tls?.acmeServer, "staging");
+    assert.deepEqual(config.ingress.tls?.issuer, {
+      kind: "letsencrypt",
+      acmeEmail: "platform-team@example.com",
+      acmeServer: "staging",
+    });
   });
 
   it("keeps staging small: two fixed nodes, no HA, no protection", () => {
@@ -147,13 +160,13 @@ describe("stack configuration", () => {
       "a missing required key",
       { clusterProvider: undefined },
       "dev",
-      "platform:clusterProvider: required, expected one of k0s, doks",
+      "platform:clusterProvider: required, expected one of k0s, doks, existing",
     ],
     [
       "an unknown provider",
       { clusterProvider: "eks" },
       "dev",
-      "platform:clusterProvider: expected one of k0s, doks, got eks",
+      "platform:clusterProvider: expected one of k0s, doks, existing, got eks",
     ],
     [
       "a port that is not a number",
@@ -316,7 +329,7 @@ describe("stack configuration", () => {
       "TLS on k0s",
       { tls: "true" },
       "dev",
-      "platform:tls: applies only when platform:clusterProvider is doks",
+      "platform:tls: applies only when platform:clusterProvider is doks or existing",
     ],
     [
       "TLS without an ACME e-mail",
@@ -419,7 +432,8 @@ describe("stack configuration", () => {
         ) && !error.message.includes("not-an-address-but-a-secret"),
     );
     const offline = parseConfig(prodWith({ acmeEmail: "[secret]" }), "prod", "Pulumi.prod.yaml", secret);
-    assert.equal(offline.ingress.tls?.acmeEmail, "[secret]");
+    const issuer = offline.ingress.tls?.issuer;
+    assert.equal(issuer?.kind === "letsencrypt" && issuer.acmeEmail, "[secret]");
   });
 
   it("keeps a protected stack's in-cluster database on DigitalOcean's retaining storage class", () => {

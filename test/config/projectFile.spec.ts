@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { KEY_TYPES } from "../../config";
+import { KEY_DEFAULTS, KEY_TYPES, SECRET_KEYS } from "../../config";
 import { PROJECT_DIR } from "../helpers";
 
 interface Declaration {
@@ -26,6 +26,18 @@ describe("Pulumi.yaml", () => {
   it("declares exactly the keys the config module validates, with the same types", () => {
     const declared = Object.fromEntries(Object.entries(project.config).map(([key, d]) => [key, d.type]));
     assert.deepEqual(declared, KEY_TYPES);
+  });
+
+  it("declares the defaults that the config module compares values of keys that do not apply with", () => {
+    const declared = Object.fromEntries(Object.entries(project.config).map(([key, d]) => [key, d.default]));
+    assert.deepEqual(declared, KEY_DEFAULTS);
+  });
+
+  it("says in the description of each secret key that it is one, and gives it no value", () => {
+    for (const key of SECRET_KEYS) {
+      assert.match(project.config[key].description ?? "", /^Secret\. /, `platform:${key}`);
+      assert.equal(project.config[key].default, "", `platform:${key}`);
+    }
   });
 
   it("describes every key", () => {
