@@ -11,14 +11,28 @@ command -v pulumi >/dev/null || fail "the Pulumi CLI is required: https://www.pu
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 [ "$node_major" -ge 22 ] || fail "Node 22 or newer is required (found $(node --version 2>/dev/null || echo none)); see .nvmrc"
 [ -f "Pulumi.$stack.yaml" ] || fail "no stack file Pulumi.$stack.yaml"
-if grep -q 'clusterProvider: *k0s' "Pulumi.$stack.yaml"; then
+[ -f "policies/config/$stack.json" ] ||
+  fail "no policy config policies/config/$stack.json (copy the one of a stack like it, e.g. existing.json)"
+provider="$(sed -n 's/^ *platform:clusterProvider: *\([a-z]*\).*/\1/p' "Pulumi.$stack.yaml")"
+case "$provider" in
+k0s)
   command -v docker >/dev/null || fail "Docker is required for the local cluster"
   docker info >/dev/null 2>&1 || fail "the Docker engine is not running"
-else
+  ;;
+doks)
   command -v doctl >/dev/null || fail "doctl is required for DigitalOcean stacks (the kubeconfig authenticates through it)"
   [ -n "${DIGITALOCEAN_TOKEN:-}" ] || fail "DIGITALOCEAN_TOKEN must be set for DigitalOcean stacks"
   export DIGITALOCEAN_ACCESS_TOKEN="${DIGITALOCEAN_ACCESS_TOKEN:-$DIGITALOCEAN_TOKEN}"
-fi
+  ;;
+existing)
+  # Images are built and pushed only when the stack names a registry (not with appImages by digest).
+  if grep -q 'platform:registryServer: *[^ "]' "Pulumi.$stack.yaml"; then
+    command -v docker >/dev/null || fail "Docker is required to build and push the app's images (platform:registryServer)"
+    docker info >/dev/null 2>&1 || fail "the Docker engine is not running"
+  fi
+  ;;
+*) fail "Pulumi.$stack.yaml sets no platform:clusterProvider (k0s, doks or existing)" ;;
+esac
 
 [ -d node_modules ] || npm ci --no-audit --no-fund
 

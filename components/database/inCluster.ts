@@ -20,6 +20,14 @@ export interface InClusterPostgresArgs extends Omit<InClusterDatabaseConfig, "mo
   readonly protect?: boolean;
 }
 
+/**
+ * The app's connection URL to the in-cluster database. The password is percent-encoded: a given one
+ * may hold characters that mean something in a URL (`@`, `/`, `:`).
+ */
+export function postgresUrl(password: string, host: string, port: number): string {
+  return `postgresql://app:${encodeURIComponent(password)}@${host}:${port}/app?sslmode=disable`;
+}
+
 /** `storageClassName` when the storage names a class; absent, the cluster's default class applies. */
 function storageClassName(storage: { readonly storageClass?: string }) {
   return storage.storageClass !== undefined ? { storageClassName: storage.storageClass } : {};
@@ -63,8 +71,7 @@ export class InClusterPostgres extends pulumi.ComponentResource implements AppDa
       {
         metadata: { name: "app-database", namespace: args.namespace, labels },
         stringData: {
-          // A given password may hold characters that have a meaning in a URL.
-          DATABASE_URL: pulumi.interpolate`postgresql://app:${password.apply(encodeURIComponent)}@postgres:${PORT}/app?sslmode=disable`,
+          DATABASE_URL: password.apply((p) => postgresUrl(p, "postgres", PORT)),
         },
       },
       k8sOpts,

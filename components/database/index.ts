@@ -1,4 +1,4 @@
-export { InClusterPostgres, POSTGRES_UID } from "./inCluster";
+export { InClusterPostgres, POSTGRES_UID, postgresUrl } from "./inCluster";
 export type { InClusterPostgresArgs } from "./inCluster";
 export { ManagedPostgres } from "./managed";
 export type { ManagedPostgresArgs } from "./managed";

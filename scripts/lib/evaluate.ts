@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
@@ -88,7 +89,11 @@ export async function runUnderMocks(
     {
       newResource: (args) => ({
         id: run.preview === false ? `${args.name}-id` : "",
-        state: { ...args.inputs, ...run.outputsOf?.(args.type, args.name, args.inputs) },
+        state: {
+          ...args.inputs,
+          ...kubernetesAutoName(args, run.preview ?? true),
+          ...run.outputsOf?.(args.type, args.name, args.inputs),
+        },
       }),
       call: (args) => invoke(args.token, args.inputs),
     },
@@ -167,6 +172,29 @@ export function engineUrn(
   const parentType = parent?.split("::")[2];
   const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/**
+ * The name the Kubernetes provider gives an object whose `metadata.name` the program leaves out:
+ * unknown during a preview (the provider picks `<resource name>-<random suffix>`), and a fixed
+ * stand-in of that form in an update, so that references to it (a ConfigMap in `envFrom`) are
+ * never silently empty.
+ */
+function kubernetesAutoName(
+  args: { type: string; name: string; inputs: Record<string, unknown>; custom?: boolean },
+  preview: boolean,
+): Record<string, unknown> {
+  const metadata = args.inputs.metadata as Record<string, unknown> | undefined;
+  if (
+    !args.type.startsWith("kubernetes:") ||
+    args.custom === false ||
+    typeof metadata !== "object" ||
+    metadata === null
+  )
+    return {};
+  if (metadata.name !== undefined || metadata.generateName !== undefined) return {};
+  const suffix = createHash("sha256").update(args.name).digest("hex").slice(0, 8);
+  return { metadata: { ...metadata, name: preview ? UNKNOWN : `${args.name}-${suffix}` } };
 }
 
 /**

@@ -127,24 +127,39 @@ export const FAKE_CLUSTER_SETUP = {
   storageClass: "engine-test",
 } as const;
 
-/** The IngressClass, the StorageClass and a few static PersistentVolumes, as one manifest. */
-export function fakeClusterManifest(volumes: number): string {
+/**
+ * As one manifest: the IngressClass whose controller the test plays, and on a fake cluster (which
+ * provisions no volumes) a StorageClass with `volumes` static PersistentVolumes.
+ */
+export function fakeClusterManifest(what: {
+  ingressClass: boolean;
+  storageClass?: boolean;
+  volumes: number;
+}): string {
   const docs: unknown[] = [
-    {
-      apiVersion: "networking.k8s.io/v1",
-      kind: "IngressClass",
-      metadata: { name: FAKE_CLUSTER_SETUP.ingressClass },
-      spec: { controller: "platform.test/engine-test" },
-    },
-    {
-      apiVersion: "storage.k8s.io/v1",
-      kind: "StorageClass",
-      metadata: { name: FAKE_CLUSTER_SETUP.storageClass },
-      provisioner: "kubernetes.io/no-provisioner",
-      volumeBindingMode: "WaitForFirstConsumer",
-      reclaimPolicy: "Retain",
-    },
-    ...Array.from({ length: volumes }, (_, i) => ({
+    ...(what.ingressClass
+      ? [
+          {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "IngressClass",
+            metadata: { name: FAKE_CLUSTER_SETUP.ingressClass },
+            spec: { controller: "platform.test/engine-test" },
+          },
+        ]
+      : []),
+    ...((what.storageClass ?? true)
+      ? [
+          {
+            apiVersion: "storage.k8s.io/v1",
+            kind: "StorageClass",
+            metadata: { name: FAKE_CLUSTER_SETUP.storageClass },
+            provisioner: "kubernetes.io/no-provisioner",
+            volumeBindingMode: "WaitForFirstConsumer",
+            reclaimPolicy: "Retain",
+          },
+        ]
+      : []),
+    ...Array.from({ length: what.volumes }, (_, i) => ({
       apiVersion: "v1",
       kind: "PersistentVolume",
       metadata: { name: `engine-test-${i}` },

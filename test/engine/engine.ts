@@ -212,7 +212,11 @@ class Run {
       `  server ${(await cluster.kubectl(["version", "-o", "json"]).then((v) => JSON.parse(v).serverVersion?.gitVersion)) ?? "?"}`,
     );
     // On a fake cluster the test plays the ingress controller and the storage provisioner.
-    const manifest = cluster.fake ? fakeClusterManifest(2) : fakeClusterManifest(0).split("---\n")[0];
+    const manifest = fakeClusterManifest(
+      cluster.fake
+        ? { ingressClass: true, volumes: 2 }
+        : { ingressClass: true, storageClass: false, volumes: 0 },
+    );
     await cluster.kubectl(["apply", "-f", "-"], manifest);
     return cluster;
   }
@@ -391,7 +395,7 @@ class Run {
   /** Destroys what is left, removes the stack, stops the cluster and removes the temporary files. */
   async cleanup(): Promise<string[]> {
     const problems: string[] = [];
-    const cleanupSteps = new Steps(2, "cleanup ", log);
+    const cleanupSteps = new Steps(this.stack && this.deployed ? 2 : 1, "cleanup ", log);
     let destroyed = !this.deployed;
     if (this.stack && this.deployed) {
       const stack = this.stack;

@@ -1,6 +1,5 @@
 // The engine test's stack: the dev stack's settings, moved onto an existing cluster the test
 // provides. Pure functions, unit-tested in stackConfig.spec.ts.
-import { createHash } from "node:crypto";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { KEY_DEFAULTS, KEYS, KeyName, PROJECT } from "../../config";
 
@@ -27,14 +26,16 @@ export function devSettingsForExisting(devValues: Readonly<Record<string, string
     const name = key.slice(PROJECT.length + 1) as KeyName;
     if (!key.startsWith(`${PROJECT}:`) || !(name in KEYS) || name === "clusterProvider") continue;
     const applies = (KEYS[name].appliesTo as readonly string[]).includes("existing");
-    const fallback = KEY_DEFAULTS[name];
-    const isDefault =
-      typeof fallback === "string"
-        ? value === fallback
-        : value === JSON.stringify(fallback) || value === String(fallback);
-    if (applies && !isDefault) kept[key] = value;
+    if (applies && value !== configString(KEY_DEFAULTS[name])) kept[key] = value;
   }
   return kept;
+}
+
+/** A value as the CLI hands it to a program: scalars as text, lists and maps as JSON. */
+export function configString(value: unknown): string {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+    ? String(value)
+    : JSON.stringify(value);
 }
 
 /**
@@ -73,9 +74,4 @@ export function engineStackConfig(
  */
 export function fakeImageRef(service: string, contextDigest: string): string {
   return `registry.invalid/platform/${service}@sha256:${contextDigest}`;
-}
-
-/** A second, different digest for the same sources (derived, for a changed-image case). */
-export function nextDigest(digest: string): string {
-  return createHash("sha256").update(`${digest}\n`).digest("hex");
 }

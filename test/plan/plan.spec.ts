@@ -12,6 +12,7 @@ const COPIED = [
   "Pulumi.dev.yaml",
   "Pulumi.staging.yaml",
   "Pulumi.prod.yaml",
+  "Pulumi.existing.yaml",
   "index.ts",
   "tsconfig.json",
   "package.json",
@@ -84,6 +85,37 @@ describe("npm run plan", function () {
       (r) => r.type === "digitalocean:index/kubernetesCluster:KubernetesCluster",
     );
     assert.equal(cluster?.inputs.version, "(unknown until deploy)");
+  });
+
+  it("carries each resource's dependencies and property dependencies, as preview steps do", () => {
+    const doc = JSON.parse(plan(dir, "--stack", "prod", "--json").stdout) as {
+      resources: {
+        type: string;
+        urn: string;
+        dependencies: string[];
+        propertyDependencies: Record<string, string[]>;
+      }[];
+    };
+    const urnOf = (type: string) => doc.resources.find((r) => r.type === type)!.urn;
+    const firewall = doc.resources.find(
+      (r) => r.type === "digitalocean:index/databaseFirewall:DatabaseFirewall",
+    )!;
+    // The stack policy that requires a firewall finds the database through these.
+    assert.deepEqual(firewall.propertyDependencies.clusterId, [
+      urnOf("digitalocean:index/databaseCluster:DatabaseCluster"),
+    ]);
+    assert.ok(firewall.dependencies.includes(urnOf("digitalocean:index/databaseCluster:DatabaseCluster")));
+  });
+
+  it("names nested resources by the engine's URNs: every ancestor's type, not only the parent's", () => {
+    const doc = JSON.parse(plan(dir, "--stack", "existing", "--json").stdout) as {
+      resources: { name: string; urn: string }[];
+    };
+    const api = doc.resources.find((r) => r.name === "platform-existing-app-api-deployment")!;
+    assert.equal(
+      api.urn,
+      "urn:pulumi:existing::platform::platform:app:AppStack$platform:app:AppService$kubernetes:apps/v1:Deployment::platform-existing-app-api-deployment",
+    );
   });
 
   it("prints a readable tree by default", () => {

@@ -109,4 +109,25 @@ describe("renovate.json", () => {
       ],
     );
   });
+
+  it("finds every `# renovate:` version of the engine toolchain, each as build.sh reads it", () => {
+    const [engine] = config.customManagers.filter((m) =>
+      m.managerFilePatterns.some((p) => p.includes("versions")),
+    );
+    const text = fs.readFileSync(path.join(PROJECT_DIR, "scripts", "engine", "versions.env"), "utf8");
+    const found = extract(engine).map((e) => `${e.groups.depName} ${e.groups.currentValue}`);
+    assert.equal(
+      found.length,
+      text.match(/^# renovate:/gm)?.length,
+      "a # renovate: line the manager does not read",
+    );
+    // The values must be the ones build.sh uses, not a stale copy.
+    const value = (name: string) => new RegExp(`^${name}=(.+)$`, "m").exec(text)?.[1];
+    assert.deepEqual(found, [
+      `github.com/pulumi/pulumi/pkg/v3 ${value("PULUMI_VERSION")}`,
+      `k8s.io/kubernetes ${value("KUBERNETES_VERSION")}`,
+      `go.etcd.io/etcd/server/v3 ${value("ETCD_VERSION")}`,
+      `sigs.k8s.io/kwok ${value("KWOK_VERSION")}`,
+    ]);
+  });
 });

@@ -1,0 +1,33 @@
+import * as assert from "node:assert/strict";
+import { missingPrerequisites } from "./toolchain";
+
+const ALL_CACHED = { pulumi: true, "pulumi-kubernetes": true, kubernetes: true, etcd: true, kwok: true };
+const NOTHING_CACHED = {
+  pulumi: false,
+  "pulumi-kubernetes": false,
+  kubernetes: false,
+  etcd: false,
+  kwok: false,
+};
+
+describe("engine test: toolchain prerequisites", () => {
+  it("runs from the cache without Go", () => {
+    assert.deepEqual(missingPrerequisites({ goOnPath: false, cached: ALL_CACHED }, false), []);
+  });
+
+  it("builds with Go what is not cached", () => {
+    assert.deepEqual(missingPrerequisites({ goOnPath: true, cached: NOTHING_CACHED }, false), []);
+  });
+
+  it("does not run without Go when something must be built, naming what", () => {
+    const [reason] = missingPrerequisites({ goOnPath: false, cached: { ...ALL_CACHED, etcd: false } }, false);
+    assert.match(reason, /^Go is not on the PATH and the engine toolchain is not cached \(etcd\)/);
+  });
+
+  it("needs neither CLI nor control plane builds with pulumi on the PATH and a given cluster", () => {
+    assert.deepEqual(
+      missingPrerequisites({ pulumiOnPath: "v3.274.1", goOnPath: false, cached: NOTHING_CACHED }, true),
+      [],
+    );
+  });
+});
