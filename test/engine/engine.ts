@@ -33,10 +33,16 @@ import {
 } from "./cluster";
 import { checkWorkloads, playIngressController, podSecurityRefusal, type Workloads } from "./clusterChecks";
 import { differences, type PlanResource, type StateResource } from "./compare";
-import { runOfflinePlan, sameVerdicts, type PolicyVerdict } from "./verdicts";
+import { differentVerdicts, runOfflinePlan, sameVerdicts, verdictOf, type PolicyVerdict } from "./verdicts";
 import { dropApiLimits, inlineProgram } from "./program";
 import { engineStackConfig, fakeImageRef } from "./stackConfig";
-import { missingPrerequisites, prepareToolchain, probeToolchain, type Toolchain } from "./toolchain";
+import {
+  findProgram,
+  missingPrerequisites,
+  prepareToolchain,
+  probeToolchain,
+  type Toolchain,
+} from "./toolchain";
 import { EXIT, parseEngineArgs, UsageError, type EngineOptions } from "./options";
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
@@ -264,14 +270,8 @@ class Run {
       const step = event.resourcePreEvent?.metadata;
       if (step && isChange(step.op))
         changed.push(`${step.op} ${step.urn}${step.diffs?.length ? ` (${step.diffs.join(", ")})` : ""}`);
-      const p = event.policyEvent;
-      if (p)
-        verdicts.push({
-          policy: p.policyName,
-          resource: p.resourceUrn ?? "",
-          enforcementLevel: p.enforcementLevel,
-          message: p.message,
-        });
+      const verdict = verdictOf(event);
+      if (verdict) verdicts.push(verdict);
     };
     const result = await stack.preview({
       ...this.output,
@@ -286,7 +286,40 @@ class Run {
     log(
       `  preview: no changes; ${verdicts.length} policy verdicts (${verdicts.filter((v) => v.enforcementLevel === "mandatory").length} mandatory)`,
     );
+    await this.previewWithPackFolder(stack, verdicts);
     return verdicts;
+  }
+
+  /**
+   * Where a Node.js language host is installed, the CLI can start the pack from its folder
+   * (`--policy-pack policies`) as users run it: that must give the same verdicts.
+   */
+  private async previewWithPackFolder(stack: Stack, expected: readonly PolicyVerdict[]): Promise<void> {
+    const host = findProgram("pulumi-language-nodejs", [
+      ...(this.toolchain?.pulumiRoot ? [path.join(this.toolchain.pulumiRoot, "bin")] : []),
+      ...(process.env.PATH ?? "").split(path.delimiter),
+    ]);
+    if (!host) {
+      log(
+        "  --policy-pack policies not tried: no pulumi-language-nodejs on the PATH (no registry serves it)",
+      );
+      return;
+    }
+    const verdicts: PolicyVerdict[] = [];
+    await stack.preview({
+      ...this.output,
+      policyPacks: [path.join(PROJECT_DIR, "policies")],
+      policyPackConfigs: [POLICY_PACK_CONFIG],
+      onEvent: (event) => {
+        const verdict = verdictOf(event);
+        if (verdict) verdicts.push(verdict);
+      },
+      signal: this.signal(),
+    });
+    const different = differentVerdicts(expected, verdicts);
+    if (different.length > 0)
+      throw new Error(`--policy-pack policies judged differently:\n  ${different.join("\n  ")}`);
+    log(`  --policy-pack policies (through ${host}): the same ${verdicts.length} verdicts`);
   }
 
   private async changeSetting(stack: Stack, cluster: TestCluster): Promise<void> {
@@ -333,14 +366,8 @@ class Run {
     const before = await deploymentJson();
     const verdicts: PolicyVerdict[] = [];
     const onEvent = (event: EngineEvent) => {
-      const p = event.policyEvent;
-      if (p)
-        verdicts.push({
-          policy: p.policyName,
-          resource: p.resourceUrn ?? "",
-          enforcementLevel: p.enforcementLevel,
-          message: p.message,
-        });
+      const verdict = verdictOf(event);
+      if (verdict) verdicts.push(verdict);
     };
     stack.workspace.program = inlineProgram(dropApiLimits);
     let refused = false;

@@ -104,6 +104,21 @@ export async function prepareToolchain(
   };
 }
 
+/** The first executable `name` in `dirs`, or undefined. */
+export function findProgram(name: string, dirs: readonly string[]): string | undefined {
+  for (const dir of dirs) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
 /** The build script's bin folders by tool name (`pulumi`, `pulumi-kubernetes`, `kubernetes`, `etcd`, `kwok`). */
 async function buildDirs(): Promise<Record<string, string>> {
   const out = await new Promise<string>((resolve, reject) =>

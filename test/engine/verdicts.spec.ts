@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { sameVerdicts } from "./verdicts";
+import { differentVerdicts, sameVerdicts } from "./verdicts";
 
 const URN = "urn:pulumi:s::platform::kubernetes:networking.k8s.io/v1:Ingress::app";
 
@@ -52,5 +52,13 @@ describe("engine test: the pack's verdicts, offline and on the engine", () => {
         `only on the engine: advisory require-ingress-tls ${URN}`,
       ],
     );
+  });
+
+  it("compare two engine runs of the pack (executable and folder) the same way", () => {
+    const tls = { policy: "require-ingress-tls", enforcementLevel: "advisory", resource: URN, message: "a" };
+    assert.deepEqual(differentVerdicts([tls], [{ ...tls, message: "b" }]), []);
+    assert.deepEqual(differentVerdicts([tls], []), [
+      `only with the executable pack: advisory require-ingress-tls ${URN}`,
+    ]);
   });
 });

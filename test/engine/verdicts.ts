@@ -2,6 +2,7 @@
 // plan itself, computed in a child process (the mock runtime cannot share a process with the engine).
 import { execFile } from "node:child_process";
 import * as path from "node:path";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { Violation } from "../../policies/engine";
 
 /** One policy event of the engine (`policyEvent` in the Automation API's event stream). */
@@ -35,6 +36,29 @@ export function sameVerdicts(offline: readonly Violation[], engine: readonly Pol
   return [
     ...[...mine].filter((k) => !theirs.has(k)).map((k) => `only offline: ${k}`),
     ...[...theirs].filter((k) => !mine.has(k)).map((k) => `only on the engine: ${k}`),
+  ].sort();
+}
+
+/** The policy verdict an engine event carries, if any. */
+export function verdictOf(event: EngineEvent): PolicyVerdict | undefined {
+  const p = event.policyEvent;
+  if (!p) return undefined;
+  return {
+    policy: p.policyName,
+    resource: p.resourceUrn ?? "",
+    enforcementLevel: p.enforcementLevel,
+    message: p.message,
+  };
+}
+
+/** Verdicts of one engine run that the other lacks (policy, resource, level), as lines. */
+export function differentVerdicts(a: readonly PolicyVerdict[], b: readonly PolicyVerdict[]): string[] {
+  const key = (v: PolicyVerdict) => `${v.enforcementLevel} ${v.policy} ${v.resource}`;
+  const left = new Set(a.map(key));
+  const right = new Set(b.map(key));
+  return [
+    ...[...left].filter((k) => !right.has(k)).map((k) => `only with the executable pack: ${k}`),
+    ...[...right].filter((k) => !left.has(k)).map((k) => `only with --policy-pack policies: ${k}`),
   ].sort();
 }
 
