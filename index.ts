@@ -10,13 +10,18 @@ const { cluster, registry } = createPlatform(config);
 const ingress = createIngress(config, cluster);
 const app = createApp(config, { cluster, registry, ingress });
 
-export const clusterName = cluster.clusterName;
-export const clusterEndpoint = cluster.endpoint;
-/** Admin kubeconfig (secret): `pulumi stack output kubeconfig --show-secrets > kubeconfig`. */
-export const kubeconfig = cluster.kubeconfig;
-/** Prefix of the app's image references: push to it, the cluster pulls from it. */
-export const registryServer = registry.server;
-/** Where the app answers: `/` the web front end, `/api` the api. */
-export const appUrl = app.url;
-/** The images the app runs, by digest. */
-export const appImages = app.images;
+/** The stack's outputs. A stack without a value leaves the output out (no engine warning). */
+const outputs = {
+  clusterName: cluster.clusterName,
+  /** URL of the Kubernetes API; absent on an existing cluster (its kubeconfig says it). */
+  clusterEndpoint: cluster.endpoint,
+  /** Admin kubeconfig (secret): `pulumi stack output kubeconfig --show-secrets > kubeconfig`; absent on an existing cluster. */
+  kubeconfig: cluster.kubeconfig,
+  /** Prefix of the app's image references: push to it, the cluster pulls from it; absent with images by digest. */
+  registryServer: registry.server,
+  /** Where the app answers: `/` the web front end, `/api` the api. */
+  appUrl: app.url,
+  /** The images the app runs, by digest. */
+  appImages: app.images,
+};
+export = Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined));

@@ -30,7 +30,7 @@ const EXISTING = ["existing"] as const;
 export const KEYS = {
   clusterProvider: { type: "string", appliesTo: ALL },
   protect: { type: "boolean", default: false, appliesTo: ALL },
-  tags: { type: "array", default: [], appliesTo: ALL },
+  tags: { type: "array", default: [], appliesTo: DOKS },
 
   k0sVersion: { type: "string", default: "v1.36.3+k0s.2", appliesTo: K0S },
   k0sApiPort: { type: "integer", default: 6443, appliesTo: K0S },

@@ -1,5 +1,10 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { getMonitor } from "@pulumi/pulumi/runtime/settings";
 import { ConfigError } from "./errors";
 import { PlatformConfig } from "./types";
 import { parseConfig } from "./validate";
@@ -10,13 +15,30 @@ import { parseConfig } from "./validate";
  */
 export function loadConfig(): PlatformConfig {
   const stack = pulumi.getStack();
+  const source = `Pulumi.${stack}.yaml`;
   try {
     const values = pulumi.runtime.allConfig();
     const secretKeys = new Set(Object.keys(values).filter((key) => isConfigSecret(key)));
-    return parseConfig(values, stack, `Pulumi.${stack}.yaml`, secretKeys);
+    const config = parseConfig(values, stack, source, secretKeys);
+    // The offline plan (the SDK's mock runtime) reads no local file: it runs where the stack's
+    // kubeconfig file does not exist, e.g. in CI.
+    if (!(getMonitor() instanceof MockMonitor)) checkLocalFiles(config, source);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
     throw error;
+  }
+}
+
+/** A kubeconfig file that is not there is named now, not by the provider's parse error later. */
+function checkLocalFiles(config: PlatformConfig, source: string): void {
+  if (config.cluster.provider !== "existing" || config.cluster.kubeconfig.source !== "path") return;
+  const given = config.cluster.kubeconfig.path;
+  const file = given === "~" || given.startsWith("~/") ? path.join(os.homedir(), given.slice(1)) : given;
+  if (!fs.existsSync(file)) {
+    throw new ConfigError(source, [
+      `platform:kubeconfigPath: no kubeconfig file at ${given}${file !== given ? ` (${file})` : ""}; expected the path of the cluster's kubeconfig`,
+    ]);
   }
 }
 

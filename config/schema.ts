@@ -203,16 +203,17 @@ export const rawConfigSchema = z.object({
 
   // Checked for shape only: its contents are a secret, checked once validation knows the provider.
   kubeconfig: z.string({ error: "expected a kubeconfig document" }),
+  // A kubeconfig pasted here would land in plain text in the stack file and the state: anything
+  // that reads as a document (several lines, JSON, YAML keys) is refused, and never echoed.
   kubeconfigPath: z
     .string({ error: "expected the path of a kubeconfig file" })
-    .regex(
-      /^[^\n\r]+$/,
-      "expected the path of a kubeconfig file, not its contents (those belong in the secret platform:kubeconfig)",
-    )
-    .refine((v) => !/^\s*(apiVersion|kind|clusters)\s*:/.test(v), {
-      message:
-        "expected the path of a kubeconfig file, not its contents (those belong in the secret platform:kubeconfig)",
-    }),
+    .refine(
+      (v) => v.trim() !== "" && !/[\n\r]/.test(v) && !/^\s*[{[]/.test(v) && !/^\s*[A-Za-z-]+:\s/.test(v),
+      {
+        message:
+          "expected the path of a kubeconfig file, not its contents (those belong in the secret platform:kubeconfig)",
+      },
+    ),
   kubeconfigContext: pattern(/^\S(.*\S)?$/, "the name of a context in the kubeconfig"),
   registryServer: registryPrefix,
   registryPullSecret: z.string({ error: "expected a .dockerconfigjson document" }),

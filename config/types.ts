@@ -82,7 +82,10 @@ export interface ExistingClusterConfig {
   readonly kubeconfig:
     | { readonly source: "secret"; readonly value: SecretValue }
     | { readonly source: "path"; readonly path: string };
-  /** Context of the kubeconfig to use; absent: its current context. */
+  /**
+   * Context of the kubeconfig to use: the one configured, else a secret kubeconfig's current
+   * context; absent only for a file's current context (read by the provider at each run).
+   */
   readonly context?: string;
 }
 

@@ -48,6 +48,8 @@ export function parseConfig(
 ): PlatformConfig {
   const problems: string[] = [];
   const given: Record<string, string> = {};
+  // Secret keys given in plain text: refused once, and not reported as missing on top.
+  const refusedSecrets = new Set<string>();
   // Offline tools see `secure:` values only as placeholders: those keep their place unchecked.
   const opaque: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
@@ -56,23 +58,30 @@ export function parseConfig(
     if (!(name in KEYS)) problems.push(`${key}: unknown key${suggestion(name)}`);
     else if (value === "" && EMPTY_MEANS_UNSET.has(name as KeyName)) continue;
     else if (SECRET.has(name) && !secretKeys.has(key)) {
+      refusedSecrets.add(name);
       problems.push(
         `${key}: must be a secret: set it with \`pulumi config set --secret ${key}\`, never in plain text in a stack file`,
       );
     } else if (value === SECRET_PLACEHOLDER && secretKeys.has(key)) opaque[name] = value;
     else given[name] = value;
   }
-  // A secret's value never appears in a message, not even a wrong one.
-  const shown = (key: string) => (secretKeys.has(full(key)) || SECRET.has(key) ? "[secret]" : given[key]);
+  // A secret's value never appears in a message, not even a wrong one; nor does a kubeconfig path
+  // (it may hold a pasted kubeconfig). For a field of a map, only that field's value is shown.
+  const shown = (key: string, path: readonly PropertyKey[]) => {
+    if (secretKeys.has(full(key)) || SECRET.has(key)) return "[secret]";
+    if (key === "kubeconfigPath") return "[not shown]";
+    return path.length > 0 ? (valueAt(given[key], path) ?? given[key]) : given[key];
+  };
 
   const parsed = rawConfigSchema.partial().safeParse(given);
   const raw: RawConfig = {};
-  const invalid = new Set<string>();
+  const invalid = new Set<string>(refusedSecrets);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0]);
       invalid.add(key);
-      problems.push(`${full(key)}${formatSubPath(issue.path.slice(1))}: ${issue.message}, got ${shown(key)}`);
+      const sub = issue.path.slice(1);
+      problems.push(`${full(key)}${formatSubPath(sub)}: ${issue.message}, got ${shown(key, sub)}`);
     }
   }
   const data = parsed.success ? parsed.data : partialData(given, invalid);
@@ -92,6 +101,18 @@ function partialData(given: Record<string, string>, invalid: Set<string>): RawCo
   const valid = Object.fromEntries(Object.entries(given).filter(([key]) => !invalid.has(key)));
   const result = rawConfigSchema.partial().safeParse(valid);
   return result.success ? result.data : {};
+}
+
+/** The value at `path` in a JSON config value (a list or a map), as text; undefined if absent. */
+function valueAt(json: string | undefined, path: readonly PropertyKey[]): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(json ?? "");
+  } catch {
+    return undefined;
+  }
+  for (const part of path) value = (value as Record<PropertyKey, unknown> | undefined)?.[part];
+  return value === undefined ? undefined : typeof value === "string" ? value : JSON.stringify(value);
 }
 
 function formatSubPath(path: readonly PropertyKey[]): string {
@@ -311,22 +332,29 @@ class CrossChecks {
         `${full("kubeconfig")}: required (clusterProvider is existing): the cluster's kubeconfig as a secret (\`pulumi config set --secret platform:kubeconfig < kubeconfig\`), or its file in platform:kubeconfigPath`,
       );
     }
-    if (secret !== undefined && !this.opaque.has("kubeconfig")) this.checkKubeconfig(secret, context);
+    const current =
+      secret !== undefined && !this.opaque.has("kubeconfig")
+        ? this.checkKubeconfig(secret, context)
+        : undefined;
+    const resolved = context ?? current;
     return {
       provider: "existing",
       kubeconfig: kubeconfig as ExistingClusterConfig["kubeconfig"],
-      ...(context !== undefined ? { context } : {}),
+      ...(resolved !== undefined ? { context: resolved } : {}),
     };
   }
 
-  /** The kubeconfig's shape, and that the context to use is in it; never its contents in a message. */
-  private checkKubeconfig(text: string, context: string | undefined): void {
+  /**
+   * The kubeconfig's shape, and that the context to use is in it; never its contents in a message.
+   * Returns its current context.
+   */
+  private checkKubeconfig(text: string, context: string | undefined): string | undefined {
     const key = full("kubeconfig");
     const doc = parseDocument(text);
     const clusters = doc.errors.length === 0 && isMap(doc.contents) ? doc.get("clusters") : undefined;
     if (!isSeq(clusters) || clusters.items.length === 0) {
       this.problems.push(`${key}: expected a kubeconfig document with at least one cluster, got [secret]`);
-      return;
+      return undefined;
     }
     const contexts = doc.get("contexts");
     const names = isSeq(contexts)
@@ -341,6 +369,8 @@ class CrossChecks {
         `${full("kubeconfigContext")}: required, the kubeconfig sets no current-context (it has: ${names.join(", ") || "none"})`,
       );
     }
+    const current = doc.get("current-context");
+    return typeof current === "string" && current !== "" ? current : undefined;
   }
 
   private externalRegistry(): ExternalRegistryConfig {
@@ -412,8 +442,18 @@ class CrossChecks {
   private tls(): TlsConfig | undefined {
     const enabled = this.need("tls", "expected true or false");
     const certManager = this.raw.certManager ?? "install";
-    this.refuseUnless(enabled === true, ["clusterIssuer"], "applies only when platform:tls is true");
-    if (!enabled) return undefined;
+    this.refuseUnless(
+      enabled === true,
+      ["clusterIssuer", "acmeEmail", "acmeServer"],
+      "applies only when platform:tls is true",
+    );
+    if (!enabled) {
+      if (certManager === "existing")
+        this.problems.push(
+          `${full("certManager")}: existing, but platform:tls is false: nothing would use it`,
+        );
+      return undefined;
+    }
     if (certManager === "off") {
       this.problems.push(
         `${full("certManager")}: off, but platform:tls is true: HTTPS certificates need cert-manager (install or existing)`,
@@ -426,6 +466,11 @@ class CrossChecks {
         certManager === "existing",
         ["clusterIssuer"],
         "applies only when platform:certManager is existing (an installed cert-manager gets the program's Let's Encrypt issuer)",
+      );
+      this.refuseUnless(
+        false,
+        ["acmeEmail", "acmeServer"],
+        "applies only to the program's Let's Encrypt issuer, not to platform:clusterIssuer",
       );
       return { certManager, issuer: { kind: "existing", name: existingIssuer } };
     }

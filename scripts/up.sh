@@ -13,7 +13,7 @@ node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
 [ -f "Pulumi.$stack.yaml" ] || fail "no stack file Pulumi.$stack.yaml"
 [ -f "policies/config/$stack.json" ] ||
   fail "no policy config policies/config/$stack.json (copy the one of a stack like it, e.g. existing.json)"
-provider="$(sed -n 's/^ *platform:clusterProvider: *\([a-z]*\).*/\1/p' "Pulumi.$stack.yaml")"
+provider="$(sed -n 's/^ *platform:clusterProvider: *["'"'"']\{0,1\}\([a-z]*\).*/\1/p' "Pulumi.$stack.yaml")"
 case "$provider" in
 k0s)
   command -v docker >/dev/null || fail "Docker is required for the local cluster"
@@ -26,7 +26,7 @@ doks)
   ;;
 existing)
   # Images are built and pushed only when the stack names a registry (not with appImages by digest).
-  if grep -q 'platform:registryServer: *[^ "]' "Pulumi.$stack.yaml"; then
+  if grep -Eq "platform:registryServer: *[\"']?[^ \"']" "Pulumi.$stack.yaml"; then
     command -v docker >/dev/null || fail "Docker is required to build and push the app's images (platform:registryServer)"
     docker info >/dev/null 2>&1 || fail "the Docker engine is not running"
   fi

@@ -27,7 +27,11 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
       { kubeconfig, ...(args.context !== undefined ? { context: args.context } : {}) },
       { parent: this },
     );
-    this.clusterName = pulumi.output(args.context ?? "current-context");
+    this.clusterName = pulumi.output(args.context ?? `the current context of ${describe(args.kubeconfig)}`);
     this.registerOutputs({ clusterName: this.clusterName });
   }
+}
+
+function describe(kubeconfig: ExistingClusterArgs["kubeconfig"]): string {
+  return kubeconfig.source === "path" ? kubeconfig.path : "the kubeconfig";
 }

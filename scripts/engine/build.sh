@@ -18,7 +18,8 @@
 # removed once the tools are built (ENGINE_KEEP_GOCACHE=1 keeps it, to rebuild faster after a bump).
 #
 # Settings: PLATFORM_ENGINE_CACHE (default ${XDG_CACHE_HOME:-$HOME/.cache}/k8s-platform-engine),
-# ENGINE_BUILD_JOBS (parallel compiles, default 2). Needs Go >= 1.24 and the Go module proxy.
+# ENGINE_BUILD_JOBS (parallel compiles, default 2). Needs the Go module proxy, and Go >= 1.21 or
+# curl: the builds use exactly GO_VERSION of versions.env, fetched from the proxy when needed.
 # Cold, on two cores: about 18 minutes for all (measured with other work running), 4 GB of memory
 # at most (linking kube-apiserver).
 set -euo pipefail
@@ -41,15 +42,43 @@ if [ "${1:-}" = "--print-dirs" ]; then
   exit 0
 fi
 
-command -v go >/dev/null || fail "Go is required to build the engine toolchain (https://go.dev/dl/, >= 1.24)"
-# Never download another Go toolchain: the proxy may not serve it, and the machine's Go builds all.
-export GOTOOLCHAIN=local GOFLAGS="-mod=mod -trimpath -buildvcs=false -p=${ENGINE_BUILD_JOBS:-2}"
+export GOFLAGS="-mod=mod -trimpath -buildvcs=false -p=${ENGINE_BUILD_JOBS:-2}"
 export CGO_ENABLED=0 GOCACHE="$cache/go-build"
 mkdir -p "$cache"
 
-# One build at a time per cache folder: a second caller waits instead of building twice.
+# One build at a time per cache folder: a second caller waits instead of building twice (where
+# util-linux's flock exists; elsewhere, don't run two builds at once).
 exec 9>"$cache/.lock"
-flock 9
+if command -v flock >/dev/null; then flock 9; fi
+
+# Go itself, the first time something must be built: exactly GO_VERSION, for reproducible builds.
+# A Go >= 1.21 on the PATH switches to it (GOTOOLCHAIN, fetched from the Go module proxy); without
+# Go, or with an older one, its toolchain module is fetched from the proxy by curl.
+go_ready=""
+use_go() {
+  [ -z "$go_ready" ] || return 0
+  local minor
+  minor="$(go env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
+  if [ -n "$minor" ] && [ "$minor" -ge 21 ]; then
+    export GOTOOLCHAIN="go$GO_VERSION"
+  else
+    local dir="$cache/go-$GO_VERSION" proxy="${GOPROXY:-https://proxy.golang.org}"
+    local arch module
+    arch="$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')"
+    module="golang.org/toolchain@v0.0.1-go$GO_VERSION.linux-$arch"
+    if [ ! -x "$dir/$module/bin/go" ]; then
+      command -v curl >/dev/null || fail "neither Go >= 1.21 nor curl is on the PATH: install Go (https://go.dev/dl/)"
+      say "fetching Go $GO_VERSION from ${proxy%%,*}"
+      mkdir -p "$dir"
+      curl -fsSL "${proxy%%,*}/golang.org/toolchain/@v/v0.0.1-go$GO_VERSION.linux-$arch.zip" -o "$dir/go.zip" ||
+        fail "could not fetch Go $GO_VERSION from the Go module proxy"
+      (cd "$dir" && unzip -q go.zip && rm go.zip && chmod +x "$module"/bin/* "$module"/pkg/tool/*/*)
+    fi
+    export PATH="$dir/$module/bin:$PATH" GOROOT="$dir/$module" GOTOOLCHAIN=local
+  fi
+  say "using $(go version)"
+  go_ready=1
+}
 
 # build_into <final dir> <label> <function>: runs the function with $out set to a fresh temporary
 # folder, then moves it into place. Skips when the final folder is complete.
@@ -61,9 +90,13 @@ build_into() {
   fi
   started=$(date +%s)
   say "$label: building (this takes minutes when Go's caches are cold)"
+  use_go
   rm -rf "$final.tmp"
   mkdir -p "$final.tmp/bin" "$final.tmp/src"
-  (out="$final.tmp" && cd "$out/src" && "$fn")
+  if ! (out="$final.tmp" && cd "$out/src" && "$fn"); then
+    rm -rf "$final.tmp"
+    fail "$label: the build failed (the reason is above)"
+  fi
   rm -rf "$final.tmp/src"
   # A library package "builds" into an archive: make sure every output is a program.
   for binary in "$final.tmp"/bin/*; do
@@ -75,12 +108,16 @@ build_into() {
   say "$label: built in $(($(date +%s) - started)) s"
 }
 
-# Path of a module's go.mod in the module cache (downloading it).
-module_gomod() {
-  go mod download -json "$1" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p'
-}
-module_dir() {
-  go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p'
+# module_field <module@version> <GoMod|Dir>: that field of `go mod download -json` (downloading
+# the module); fails with the proxy's own reason (e.g. "not found") when it cannot.
+module_field() {
+  local json value
+  json="$(go mod download -json "$1" 2>&1)" || true
+  value="$(printf '%s\n' "$json" | sed -n "s/^[[:space:]]*\"$2\": \"\\(.*\\)\",\$/\\1/p")"
+  if [ -z "$value" ]; then
+    fail "the Go module proxy does not serve $1: $(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Error": "\(.*\)"$/\1/p' | head -n 1)"
+  fi
+  printf '%s\n' "$value"
 }
 
 # The Pulumi CLI. `go install` refuses pkg/v3 (its go.mod has replace directives), so a wrapper
@@ -89,10 +126,9 @@ build_pulumi() {
   local src="$out/src" gomod
   cd "$src"
   printf 'module platform.local/engine/pulumi\n\ngo 1.24\n' >go.mod
-  gomod="$(module_gomod "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION")"
-  [ -n "$gomod" ] || fail "the Go module proxy does not serve github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION"
+  gomod="$(module_field "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" GoMod)"
   # Single-line replaces whose target is not a local path (`=> ./` or `=> ../`).
-  grep -E '^replace [^ ]+ => [^.]' "$gomod" | while read -r _ from _ to version; do
+  { grep -E '^replace [^ ]+ => [^.]' "$gomod" || true; } | while read -r _ from _ to version; do
     go mod edit -replace="$from=$to@$version"
   done
   go get "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$PULUMI_VERSION" \
@@ -106,8 +142,7 @@ build_pulumi() {
 # (replaced by the published sdk/v4 release), and `go generate` embeds the schema with its version.
 build_provider() {
   local src="$out/src/provider" moddir
-  moddir="$(module_dir "github.com/pulumi/pulumi-kubernetes/provider/v4@$PULUMI_KUBERNETES_MODULE_VERSION")"
-  [ -n "$moddir" ] || fail "the Go module proxy does not serve the provider module $PULUMI_KUBERNETES_MODULE_VERSION"
+  moddir="$(module_field "github.com/pulumi/pulumi-kubernetes/provider/v4@$PULUMI_KUBERNETES_MODULE_VERSION" Dir)"
   cp -r "$moddir" "$src"
   chmod -R u+w "$src"
   cd "$src"
@@ -126,8 +161,7 @@ build_kubernetes() {
   local src="$out/src" gomod staging_version="v0.${KUBERNETES_VERSION#1.}" version_pkg
   cd "$src"
   printf 'module platform.local/engine/kubernetes\n\ngo 1.24\n' >go.mod
-  gomod="$(module_gomod "k8s.io/kubernetes@v$KUBERNETES_VERSION")"
-  [ -n "$gomod" ] || fail "the Go module proxy does not serve k8s.io/kubernetes@v$KUBERNETES_VERSION"
+  gomod="$(module_field "k8s.io/kubernetes@v$KUBERNETES_VERSION" GoMod)"
   grep -E '=> \./staging/src/' "$gomod" | awk '{print $1}' | while read -r module; do
     go mod edit -replace="$module=$module@$staging_version"
   done
@@ -155,7 +189,7 @@ build_kwok() {
   GOBIN="$out/bin" GOFLAGS="${GOFLAGS/-mod=mod /}" go install -ldflags "-s -w" \
     "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION" "sigs.k8s.io/kwok/cmd/kwokctl@v$KWOK_VERSION"
   moddir="$(cd "$out/src" && printf 'module platform.local/engine/kwok\n\ngo 1.24\n' >go.mod &&
-    module_dir "sigs.k8s.io/kwok@v$KWOK_VERSION")"
+    module_field "sigs.k8s.io/kwok@v$KWOK_VERSION" Dir)"
   mkdir -p "$out/stages"
   for stage in node-initialize node-heartbeat-with-lease pod-ready pod-complete pod-delete; do
     find "$moddir/kustomize/stage" -name "$stage.yaml" -exec cp {} "$out/stages/" \;

@@ -130,7 +130,7 @@ describe("existing-cluster configuration (clusterProvider existing)", () => {
     [
       "kubeconfig contents in the path key",
       { kubeconfigPath: "apiVersion: v1" },
-      "platform:kubeconfigPath: expected the path of a kubeconfig file, not its contents (those belong in the secret platform:kubeconfig), got apiVersion: v1",
+      "platform:kubeconfigPath: expected the path of a kubeconfig file, not its contents (those belong in the secret platform:kubeconfig), got [not shown]",
     ],
     [
       "neither a registry to push to nor images by digest",
@@ -198,6 +198,26 @@ describe("existing-cluster configuration (clusterProvider existing)", () => {
       "platform:clusterIssuer: applies only when platform:tls is true",
     ],
     [
+      "kubeconfig contents as one line of JSON in the path key",
+      { kubeconfigPath: '{"apiVersion":"v1","users":[{"user":{"token":"t"}}]}' },
+      "platform:kubeconfigPath: expected the path of a kubeconfig file, not its contents",
+    ],
+    [
+      "an ACME address beside an issuer of the cluster's",
+      { tls: "true", certManager: "existing", clusterIssuer: "corp-ca", acmeEmail: "ops@example.com" },
+      "platform:acmeEmail: applies only to the program's Let's Encrypt issuer, not to platform:clusterIssuer",
+    ],
+    [
+      "an ACME server without TLS",
+      { acmeServer: "production" },
+      "platform:acmeServer: applies only when platform:tls is true",
+    ],
+    [
+      "DigitalOcean tags",
+      { tags: '["team-a"]' },
+      "platform:tags: applies only when platform:clusterProvider is doks",
+    ],
+    [
       "a DigitalOcean key",
       { region: "fra1" },
       "platform:region: applies only when platform:clusterProvider is doks",
@@ -227,6 +247,33 @@ describe("existing-cluster configuration (clusterProvider existing)", () => {
       );
     });
   }
+
+  it("refuses a plain-text kubeconfig once, without also calling it missing, and never echoes a path key", () => {
+    const found = problems(existingWith({ kubeconfigPath: undefined, kubeconfig: KUBECONFIG }));
+    assert.deepEqual(found, [
+      "platform:kubeconfig: must be a secret: set it with `pulumi config set --secret platform:kubeconfig`, never in plain text in a stack file",
+    ]);
+    const pasted = problems(existingWith({ kubeconfigPath: KUBECONFIG }));
+    assert.equal(pasted.length, 1);
+    assert.ok(!pasted[0].includes("a-token-that-must-never-be-printed"), pasted[0]);
+  });
+
+  it("shows only the field at fault of a map, not the whole map", () => {
+    const found = problems(
+      existingWith({
+        registryServer: undefined,
+        appImages: JSON.stringify({ api: API, web: "ghcr.io/acme/web:2" }),
+      }),
+    );
+    assert.deepEqual(found, [
+      "platform:appImages.web: expected an image pinned by digest, such as registry.example.com/api@sha256:<64 hex digits>, got ghcr.io/acme/web:2",
+    ]);
+  });
+
+  it("targets the secret kubeconfig's current context explicitly when none is configured", () => {
+    const { values, secrets } = secretStack();
+    assert.equal(existing(parse(values, secrets)).cluster.context, "kind-platform");
+  });
 
   it("refuses a kubeconfig without clusters and a context it does not have, never echoing it", () => {
     const broken = secretStack({ kubeconfig: "apiVersion: v1\nkind: Config\nusers: []\n" });

@@ -12,11 +12,20 @@ interface Declaration {
 }
 
 describe("Pulumi.yaml", () => {
-  const project = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
+  const file = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
     name: string;
     runtime: { name: string };
-    config: Record<string, Declaration>;
+    config: Record<string, Declaration & { value?: unknown }>;
   };
+  // The project's own keys; keys of other namespaces (`pulumi:`) are settings of the engine.
+  const project = {
+    ...file,
+    config: Object.fromEntries(Object.entries(file.config).filter(([key]) => !key.includes(":"))),
+  };
+
+  it("turns the default Kubernetes provider off: no object may reach an ambient kubeconfig", () => {
+    assert.deepEqual(file.config["pulumi:disable-default-providers"], { value: ["kubernetes"] });
+  });
 
   it("is the nodejs project `platform`", () => {
     assert.equal(project.name, "platform");

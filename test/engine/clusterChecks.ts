@@ -66,28 +66,30 @@ export async function checkWorkloads(
 }
 
 /**
- * Asks the API server, without creating anything (server-side dry run), to admit a privileged pod
- * in `namespace`. Resolves to the start of Pod Security's refusal; throws when the pod is admitted.
+ * Asks the API server, without creating anything (server-side dry run), to admit in `namespace` a
+ * pod that the baseline Pod Security profile allows and the restricted one refuses (no security
+ * context at all). Resolves to Pod Security's refusal, `violates PodSecurity "restricted:v1.33"`;
+ * throws when the pod is admitted or refused under another level.
  */
 export async function podSecurityRefusal(cluster: TestCluster, namespace: string): Promise<string> {
   const pod = {
     apiVersion: "v1",
     kind: "Pod",
     metadata: { name: "pod-security-probe", namespace },
-    spec: {
-      containers: [
-        { name: "probe", image: "registry.invalid/probe:1", securityContext: { privileged: true } },
-      ],
-    },
+    spec: { containers: [{ name: "probe", image: "registry.invalid/probe:1" }] },
   };
   try {
     await cluster.kubectl(["create", "--dry-run=server", "-f", "-"], JSON.stringify(pod));
   } catch (error) {
     const match = /violates PodSecurity "([^"]+)"/.exec(String(error));
-    if (match) return `violates PodSecurity "${match[1]}"`;
+    if (match?.[1].startsWith("restricted:")) return `violates PodSecurity "${match[1]}"`;
+    if (match)
+      throw new Error(`namespace ${namespace} enforces ${match[1]}, not restricted`, { cause: error });
     throw error;
   }
-  throw new Error(`namespace ${namespace} admitted a privileged pod: Pod Security is not enforced there`);
+  throw new Error(
+    `namespace ${namespace} admitted a pod without a security context: Pod Security restricted is not enforced there`,
+  );
 }
 
 /**

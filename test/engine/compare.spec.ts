@@ -37,13 +37,9 @@ function stored(
 }
 
 describe("engine test: the offline plan against the engine's state", () => {
-  it("finds nothing when they agree, leaving out the stack, default providers and inputs the provider adds", () => {
+  it("finds nothing when they agree, leaving out the stack and inputs the provider adds", () => {
     const state = [
       { urn: STACK, type: "pulumi:pulumi:Stack" },
-      {
-        urn: "urn:pulumi:s::platform::pulumi:providers:kubernetes::default_4_25_0",
-        type: "pulumi:providers:kubernetes",
-      },
       { ...stored(APP, {}), parent: STACK },
       stored(NS, { metadata: { name: "app", labels: { a: "b" } }, apiVersion: "v1", kind: "Namespace" }),
     ];
@@ -65,16 +61,26 @@ describe("engine test: the offline plan against the engine's state", () => {
     ]);
   });
 
+  it("refuses a default provider: some resource was registered without the stack's provider", () => {
+    const provider = "urn:pulumi:s::platform::pulumi:providers:kubernetes::default_4_25_0";
+    assert.deepEqual(differences([], [{ urn: provider, type: "pulumi:providers:kubernetes" }]), [
+      `${provider}: a resource was registered without an explicit provider`,
+    ]);
+  });
+
+  it("counts list items: a list in the state with more items than the plan's differs", () => {
+    assert.deepEqual(inputDifferences({ args: ["x"] }, { args: ["x", "--debug"] }), [
+      "args: 1 items in the plan, 2 in the state",
+    ]);
+  });
+
   it("compares every input the plan knows, path by path, with both values", () => {
     assert.deepEqual(
       inputDifferences(
         { spec: { replicas: 2, ports: [{ port: 80 }, { port: 443 }] } },
         { spec: { replicas: 3, ports: [{ port: 80 }] } },
       ),
-      [
-        "spec.replicas: 2 in the plan, 3 in the state",
-        'spec.ports[1]: {"port":443} in the plan, nothing in the state',
-      ],
+      ["spec.replicas: 2 in the plan, 3 in the state", "spec.ports: 2 items in the plan, 1 in the state"],
     );
   });
 

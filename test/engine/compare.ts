@@ -27,12 +27,9 @@ export interface PlanResource {
 // How `pulumi stack export` writes a secret it has not decrypted.
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 
-/** Resources the engine adds by itself: the stack and the default providers. */
-function isEngineOwn(resource: StateResource): boolean {
-  return (
-    resource.type === "pulumi:pulumi:Stack" ||
-    (resource.type.startsWith("pulumi:providers:") && /::default(_[0-9_]+)?$/.test(resource.urn))
-  );
+/** A provider the engine adds for resources registered without one (`default_<version>`). */
+function isDefaultProvider(resource: StateResource): boolean {
+  return resource.type.startsWith("pulumi:providers:") && /::default(_[0-9_]+)?$/.test(resource.urn);
 }
 
 /**
@@ -44,7 +41,12 @@ function isEngineOwn(resource: StateResource): boolean {
 export function differences(plan: readonly PlanResource[], state: readonly StateResource[]): string[] {
   const problems: string[] = [];
   const stackUrn = state.find((r) => r.type === "pulumi:pulumi:Stack")?.urn;
-  const engine = new Map(state.filter((r) => !isEngineOwn(r)).map((r) => [r.urn, r]));
+  // A default Kubernetes provider would deploy to whatever the ambient kubeconfig points at.
+  for (const r of state.filter(isDefaultProvider))
+    problems.push(`${r.urn}: a resource was registered without an explicit provider`);
+  const engine = new Map(
+    state.filter((r) => r.type !== "pulumi:pulumi:Stack" && !isDefaultProvider(r)).map((r) => [r.urn, r]),
+  );
   const planned = new Map(plan.map((r) => [r.urn, r]));
   for (const urn of planned.keys()) if (!engine.has(urn)) problems.push(`only in the offline plan: ${urn}`);
   for (const urn of engine.keys()) if (!planned.has(urn)) problems.push(`only in the engine's state: ${urn}`);
@@ -80,6 +82,10 @@ export function inputDifferences(plan: unknown, state: unknown, path = ""): stri
   if (plan !== null && typeof plan === "object") {
     if (state === null || typeof state !== "object" || Array.isArray(plan) !== Array.isArray(state))
       return [`${path || "(root)"}: ${show(plan)} in the plan, ${show(state)} in the state`];
+    if (Array.isArray(plan) && (state as unknown[]).length !== plan.length)
+      return [
+        `${path || "(root)"}: ${plan.length} items in the plan, ${(state as unknown[]).length} in the state`,
+      ];
     const out: string[] = [];
     for (const [key, value] of Object.entries(plan as Record<string, unknown>)) {
       const child = Array.isArray(plan) ? `${path}[${key}]` : path ? `${path}.${key}` : key;

@@ -25,6 +25,7 @@ import { contentDigest } from "../../components/app/appImage";
 import { errorMessage, logger, seconds, Steps } from "../e2e/log";
 import { changesOf, isChange, summarizeCommandError } from "../e2e/pulumi";
 import {
+  exec,
   FAKE_CLUSTER_SETUP,
   fakeClusterManifest,
   givenCluster,
@@ -64,7 +65,7 @@ class Run {
   readonly projectDir = path.join(this.tempDir, "project");
   readonly backendDir = path.join(this.tempDir, "state");
   private readonly passphrase = crypto.randomBytes(24).toString("base64url");
-  readonly steps = new Steps(11, "", log);
+  readonly steps = new Steps(12, "", log);
   private readonly output = {
     onOutput: (out: string) => void process.stdout.write(out),
     onError: (err: string) => void process.stderr.write(err),
@@ -125,7 +126,7 @@ class Run {
         const workloads = await checkWorkloads(cluster, names);
         for (const namespace of names) {
           const refusal = await podSecurityRefusal(cluster, namespace);
-          log(`  namespace ${namespace}: enforces restricted; a privileged pod is refused (${refusal})`);
+          log(`  namespace ${namespace}: a pod that only baseline allows is refused (${refusal})`);
         }
         logWorkloads(workloads);
         return names;
@@ -176,6 +177,12 @@ class Run {
       "setting change",
       "a changed setting (platform:appLogLevel) rolls the api Deployment, nothing else",
       () => this.changeSetting(stack, cluster),
+    );
+
+    await this.step(
+      "kubeconfig file",
+      "the same kubeconfig from a file (platform:kubeconfigPath) updates the provider only",
+      () => this.kubeconfigFromFile(stack, cluster),
     );
 
     await this.step(
@@ -249,7 +256,7 @@ class Run {
       { stackName: this.stackName, projectName: PROJECT, program: inlineProgram() },
       { workDir: this.projectDir, envVars, pulumiCommand, secretsProvider: "passphrase" },
     );
-    const config = engineStackConfig(readStackConfig(PROJECT_DIR, SOURCE_STACK).values, {
+    const { config, dropped } = engineStackConfig(readStackConfig(PROJECT_DIR, SOURCE_STACK).values, {
       kubeconfig,
       images,
       databasePassword: crypto.randomBytes(24).toString("base64url"),
@@ -257,7 +264,21 @@ class Run {
       ingressControllerNamespace: FAKE_CLUSTER_SETUP.ingressControllerNamespace,
       ...(cluster.fake ? { storageClass: FAKE_CLUSTER_SETUP.storageClass } : {}),
     });
-    await this.stack.setAllConfig(config, true);
+    for (const key of dropped) log(`  ${key} of the dev stack does not apply to this stack: left out`);
+    const plain = Object.fromEntries(Object.entries(config).filter(([, v]) => !v.secret));
+    await this.stack.setAllConfig(plain, true);
+    // Secrets go through the CLI's stdin: a command line is readable by every local user.
+    for (const [key, { value }] of Object.entries(config).filter(([, v]) => v.secret)) {
+      await exec(
+        pulumiCommand.command,
+        ["config", "set", "--secret", "--raw", "--stack", this.stackName, key],
+        {
+          env: { ...process.env, ...envVars },
+          input: value,
+          cwd: this.projectDir,
+        },
+      );
+    }
     log(`  state: file://${this.backendDir}; images ${images.api}, ${images.web}`);
     return this.stack;
   }
@@ -320,6 +341,31 @@ class Run {
     if (different.length > 0)
       throw new Error(`--policy-pack policies judged differently:\n  ${different.join("\n  ")}`);
     log(`  --policy-pack policies (through ${host}): the same ${verdicts.length} verdicts`);
+  }
+
+  /**
+   * Moves the stack's kubeconfig from the secret to a file with the same contents: the provider
+   * reads the file on every run, and as the cluster it points at is the same, no resource may be
+   * replaced (pulumi-kubernetes replaces everything when the active cluster's entry changes).
+   */
+  private async kubeconfigFromFile(stack: Stack, cluster: TestCluster): Promise<void> {
+    const file = path.join(this.tempDir, "kubeconfig.yaml");
+    const kubeconfig = await cluster.kubectl(["config", "view", "--raw", "--flatten", "--minify"]);
+    fs.writeFileSync(file, kubeconfig, { mode: 0o600 });
+    await stack.removeConfig(`${PROJECT}:kubeconfig`);
+    await stack.setConfig(`${PROJECT}:kubeconfigPath`, { value: file });
+    const ops: string[] = [];
+    const onEvent = (event: EngineEvent) => {
+      const step = event.resourcePreEvent?.metadata;
+      if (step && isChange(step.op)) ops.push(`${step.op} ${step.type}`);
+    };
+    const result = await stack.up({ ...this.output, ...this.policy(), onEvent, signal: this.signal() });
+    const changes = changesOf(result.summary.resourceChanges);
+    if (ops.join() !== "update pulumi:providers:kubernetes")
+      throw new Error(
+        `expected an update of the provider alone, got: ${ops.join(", ") || "nothing"} (${changes.join(", ")})`,
+      );
+    log(`  up: ${changes.join(", ")}; the provider now reads ${file}`);
   }
 
   private async changeSetting(stack: Stack, cluster: TestCluster): Promise<void> {
@@ -394,7 +440,7 @@ class Run {
     if (after.metadata.generation !== before.metadata.generation || !limits)
       throw new Error("the refused update changed the api Deployment on the cluster");
     log(
-      `  refused: ${mandatory[0].message.split("\n")[0]}; the api Deployment is unchanged (generation ${after.metadata.generation})`,
+      `  refused: ${mandatory[0].message.replace(/\s*\n\s*/g, " ")}; the api Deployment is unchanged (generation ${after.metadata.generation})`,
     );
   }
 

@@ -1,35 +1,12 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { contentDigest } from "../../components/app";
-import { KEY_DEFAULTS, parseConfig, readStackConfig } from "../../config";
+import { parseConfig, readStackConfig } from "../../config";
 import { PROJECT_DIR } from "../helpers";
-import { configString, devSettingsForExisting, engineStackConfig, fakeImageRef } from "./stackConfig";
+import { devSettingsForExisting, engineStackConfig, fakeImageRef, programConfig } from "./stackConfig";
 
 const KUBECONFIG =
   "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: https://127.0.0.1:1}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\nusers:\n- name: u\n  user: {token: t}\n";
-
-/**
- * The Automation API config as the program would receive it: project defaults applied (as the CLI
- * does from Pulumi.yaml), path keys folded into objects.
- */
-function asProgramConfig(config: ReturnType<typeof engineStackConfig>): {
-  values: Record<string, string>;
-  secrets: Set<string>;
-} {
-  const values: Record<string, string> = {};
-  for (const [name, value] of Object.entries(KEY_DEFAULTS))
-    if (value !== undefined) values[`platform:${name}`] = configString(value);
-  const objects: Record<string, Record<string, string>> = {};
-  const secrets = new Set<string>();
-  for (const [key, { value, secret }] of Object.entries(config)) {
-    const [name, field] = key.split(".");
-    if (field) (objects[name] ??= {})[field] = value;
-    else values[name] = value;
-    if (secret) secrets.add(name);
-  }
-  for (const [name, object] of Object.entries(objects)) values[name] = JSON.stringify(object);
-  return { values, secrets };
-}
 
 describe("engine test: the stack made from the dev stack", () => {
   const dev = readStackConfig(PROJECT_DIR, "dev").values;
@@ -37,17 +14,19 @@ describe("engine test: the stack made from the dev stack", () => {
     api: fakeImageRef("api", contentDigest(path.join(PROJECT_DIR, "app", "api"))),
     web: fakeImageRef("web", contentDigest(path.join(PROJECT_DIR, "app", "web"))),
   };
-  const config = engineStackConfig(dev, {
+  const inputs = {
     kubeconfig: KUBECONFIG,
     images,
     databasePassword: "p".repeat(24),
     ingressClassName: "engine-test",
     ingressControllerNamespace: "ingress-engine-test",
     storageClass: "engine-test",
-  });
+  };
+  const { config, dropped } = engineStackConfig(dev, inputs);
 
   it("is a valid existing-cluster configuration, with the kubeconfig and the password as secrets", () => {
-    const { values, secrets } = asProgramConfig(config);
+    const { values, secrets } = programConfig(config);
+    assert.deepEqual(dropped, []);
     const parsed = parseConfig(values, "engine", "engine stack", secrets);
     assert.equal(parsed.cluster.provider, "existing");
     assert.deepEqual([...secrets].sort(), ["platform:databasePassword", "platform:kubeconfig"]);
@@ -64,6 +43,15 @@ describe("engine test: the stack made from the dev stack", () => {
       "platform:k0sApiPort": "7443",
     });
     assert.deepEqual(settings, { "platform:appReplicas": "2" });
+  });
+
+  it("leaves out a dev setting that the engine stack's own settings make meaningless, and says so", () => {
+    const changed = { ...dev, "platform:ingressReplicas": "2", "platform:appReplicas": "3" };
+    const result = engineStackConfig(changed, inputs);
+    assert.deepEqual(result.dropped, ["platform:ingressReplicas"]);
+    const { values, secrets } = programConfig(result.config);
+    const parsed = parseConfig(values, "engine", "engine stack", secrets);
+    assert.deepEqual(parsed.app.scaling, { autoscale: false, replicas: 3 });
   });
 
   it("names images in the reserved registry.invalid by the SHA-256 of their sources", () => {

@@ -1,7 +1,7 @@
 // The engine test's stack: the dev stack's settings, moved onto an existing cluster the test
 // provides. Pure functions, unit-tested in stackConfig.spec.ts.
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { KEY_DEFAULTS, KEYS, KeyName, PROJECT } from "../../config";
+import { ConfigError, KEY_DEFAULTS, KEYS, KeyName, parseConfig, PROJECT } from "../../config";
 
 /** What the test's cluster and images bring to the stack. */
 export interface EngineStackInputs {
@@ -41,15 +41,43 @@ export function configString(value: unknown): string {
 /**
  * The engine stack's configuration for the Automation API (`setAllConfig(config, path=true)`): the
  * dev stack's settings on the given cluster, the images by digest, the cluster's own ingress
- * controller, no cert-manager, and the secrets as secrets.
+ * controller, no cert-manager, and the secrets as secrets. A dev setting that this stack's own
+ * settings make meaningless (`ingressReplicas` with the cluster's controller, say) is left out and
+ * reported in `dropped`, so that no change to the dev stack can make the engine stack invalid.
+ * @throws ConfigError when the configuration is invalid without any dev setting (a bug here).
  */
 export function engineStackConfig(
   devValues: Readonly<Record<string, string>>,
   inputs: EngineStackInputs,
-): ConfigMap {
+): { config: ConfigMap; dropped: string[] } {
+  const settings = devSettingsForExisting(devValues);
+  const dropped: string[] = [];
+  for (;;) {
+    const config = compose(settings, inputs);
+    const { values, secrets } = programConfig(config);
+    let problems: readonly string[] = [];
+    try {
+      parseConfig(values, "engine", "the engine stack", secrets);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems = error.problems;
+    }
+    const culprits = Object.keys(settings).filter((key) => problems.some((p) => p.startsWith(`${key}:`)));
+    if (problems.length === 0 || culprits.length === 0) {
+      if (problems.length > 0) parseConfig(values, "engine", "the engine stack", secrets);
+      return { config, dropped };
+    }
+    for (const key of culprits) {
+      dropped.push(key);
+      delete settings[key];
+    }
+  }
+}
+
+function compose(settings: Readonly<Record<string, string>>, inputs: EngineStackInputs): ConfigMap {
   const key = (name: string) => `${PROJECT}:${name}`;
   const config: ConfigMap = {};
-  for (const [name, value] of Object.entries(devSettingsForExisting(devValues))) config[name] = { value };
+  for (const [name, value] of Object.entries(settings)) config[name] = { value };
   Object.assign(config, {
     [key("clusterProvider")]: { value: "existing" },
     [key("kubeconfig")]: { value: inputs.kubeconfig, secret: true },
@@ -65,6 +93,26 @@ export function engineStackConfig(
     ...(inputs.storageClass ? { [key("databaseStorageClass")]: { value: inputs.storageClass } } : {}),
   });
   return config;
+}
+
+/**
+ * An Automation API config as the program receives it: the project's defaults from Pulumi.yaml
+ * applied (as the CLI does), path keys (`platform:appImages.api`) folded into their maps.
+ */
+export function programConfig(config: ConfigMap): { values: Record<string, string>; secrets: Set<string> } {
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(KEY_DEFAULTS))
+    if (value !== undefined) values[`${PROJECT}:${name}`] = configString(value);
+  const maps: Record<string, Record<string, string>> = {};
+  const secrets = new Set<string>();
+  for (const [key, { value, secret }] of Object.entries(config)) {
+    const [name, field] = key.split(".");
+    if (field) (maps[name] ??= {})[field] = value;
+    else values[name] = value;
+    if (secret) secrets.add(name);
+  }
+  for (const [name, map] of Object.entries(maps)) values[name] = JSON.stringify(map);
+  return { values, secrets };
 }
 
 /**

@@ -11,22 +11,25 @@ const NOTHING_CACHED = {
 };
 
 describe("engine test: toolchain prerequisites", () => {
-  it("runs from the cache without Go", () => {
-    assert.deepEqual(missingPrerequisites({ goOnPath: false, cached: ALL_CACHED }, false), []);
+  it("runs from the cache without Go or curl", () => {
+    assert.deepEqual(missingPrerequisites({ canBuild: false, cached: ALL_CACHED }, false), []);
   });
 
-  it("builds with Go what is not cached", () => {
-    assert.deepEqual(missingPrerequisites({ goOnPath: true, cached: NOTHING_CACHED }, false), []);
+  it("builds with Go (or curl, to fetch Go) what is not cached", () => {
+    assert.deepEqual(missingPrerequisites({ canBuild: true, cached: NOTHING_CACHED }, false), []);
   });
 
-  it("does not run without Go when something must be built, naming what", () => {
-    const [reason] = missingPrerequisites({ goOnPath: false, cached: { ...ALL_CACHED, etcd: false } }, false);
-    assert.match(reason, /^Go is not on the PATH and the engine toolchain is not cached \(etcd\)/);
+  it("does not run without Go and curl when something must be built, naming what", () => {
+    const [reason] = missingPrerequisites({ canBuild: false, cached: { ...ALL_CACHED, etcd: false } }, false);
+    assert.match(
+      reason,
+      /^neither Go nor curl is on the PATH and the engine toolchain is not cached \(etcd\)/,
+    );
   });
 
   it("needs neither CLI nor control plane builds with pulumi on the PATH and a given cluster", () => {
     assert.deepEqual(
-      missingPrerequisites({ pulumiOnPath: "v3.274.1", goOnPath: false, cached: NOTHING_CACHED }, true),
+      missingPrerequisites({ pulumiOnPath: "v3.274.1", canBuild: false, cached: NOTHING_CACHED }, true),
       [],
     );
   });

@@ -33,7 +33,8 @@ export interface ControlPlaneBinaries {
 export interface ToolchainProbe {
   /** `pulumi` on the PATH (its version line), if any. */
   readonly pulumiOnPath?: string;
-  readonly goOnPath: boolean;
+  /** Go or curl on the PATH: enough for build.sh, which fetches the Go it pins when needed. */
+  readonly canBuild: boolean;
   /** The build script's folders, one per tool, and whether each is already complete. */
   readonly cached: Readonly<Record<string, boolean>>;
 }
@@ -45,22 +46,24 @@ export function missingPrerequisites(probe: ToolchainProbe, useExistingCluster: 
     ...(useExistingCluster ? [] : ["kubernetes", "etcd", "kwok"]),
   ];
   const toBuild = needed.filter((tool) => !probe.cached[tool]);
-  if (toBuild.length === 0 || probe.goOnPath) return [];
+  if (toBuild.length === 0 || probe.canBuild) return [];
   return [
-    `Go is not on the PATH and the engine toolchain is not cached (${toBuild.join(", ")}): ` +
-      "install Go >= 1.24 (https://go.dev/dl/) so that scripts/engine/build.sh can build it from the Go module proxy",
+    `neither Go nor curl is on the PATH and the engine toolchain is not cached (${toBuild.join(", ")}): ` +
+      "install Go >= 1.21 (https://go.dev/dl/) or curl, so that scripts/engine/build.sh can build it from the Go module proxy",
   ];
 }
 
 /** Looks at the machine: `pulumi` and `go` on the PATH, and which builds are cached. */
 export async function probeToolchain(): Promise<ToolchainProbe> {
   const pulumiOnPath = await firstLineOf("pulumi", ["version"]);
-  const goOnPath = (await firstLineOf("go", ["version"])) !== undefined;
+  const canBuild =
+    (await firstLineOf("go", ["version"])) !== undefined ||
+    (await firstLineOf("curl", ["--version"])) !== undefined;
   const dirs = await buildDirs();
   const cached: Record<string, boolean> = {};
   for (const [tool, dir] of Object.entries(dirs))
     cached[tool] = fs.existsSync(path.join(dir, "..", ".complete"));
-  return { ...(pulumiOnPath ? { pulumiOnPath } : {}), goOnPath, cached };
+  return { ...(pulumiOnPath ? { pulumiOnPath } : {}), canBuild, cached };
 }
 
 /**

@@ -124,6 +124,7 @@ describe("renovate.json", () => {
     // The values must be the ones build.sh uses, not a stale copy.
     const value = (name: string) => new RegExp(`^${name}=(.+)$`, "m").exec(text)?.[1];
     assert.deepEqual(found, [
+      `go ${value("GO_VERSION")}`,
       `github.com/pulumi/pulumi/pkg/v3 ${value("PULUMI_VERSION")}`,
       `k8s.io/kubernetes ${value("KUBERNETES_VERSION")}`,
       `go.etcd.io/etcd/server/v3 ${value("ETCD_VERSION")}`,
