@@ -9,7 +9,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
-  CommandError,
   type EngineEvent,
   LocalWorkspace,
   type OpMap,
@@ -18,10 +17,10 @@ import {
 } from "@pulumi/pulumi/automation";
 import { readStackConfig } from "../../config";
 import { createAndReadItem, expectStatus, request, type Target, targetFromUrl, waitForStatus } from "./http";
-import { errorMessage, log, seconds, Steps } from "./log";
+import { log, seconds, Steps } from "./log";
 import { pickFreePorts } from "./ports";
 import { decide, EXIT, probeMachine, skipMessage } from "./preconditions";
-import { changesOf, isChange, manualCleanup, summarizeCommandError, workspaceEnv } from "./pulumi";
+import { changesOf, describeError, destroyForCleanup, isChange, manualCleanup, workspaceEnv } from "./pulumi";
 import { e2eStackName, PORT_KEYS, renderE2eStackFile, stackFileName, stackPorts } from "./stackFile";
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
@@ -179,16 +178,11 @@ class Run {
     const cleanupSteps = new Steps(2, "cleanup ");
     let destroyed = !this.deployed;
     if (this.stack && this.deployed) {
-      const stack = this.stack;
-      try {
-        await cleanupSteps.run("pulumi destroy", async () => {
-          this.controller = new AbortController();
-          await stack.destroy({ ...this.output, signal: this.controller.signal });
-        });
-        destroyed = true;
-      } catch (error) {
-        problems.push(`pulumi destroy failed: ${describe(error)}`);
-      }
+      const problem = await destroyForCleanup(this.stack, cleanupSteps, this.output, (c) => {
+        this.controller = c;
+      });
+      if (problem) problems.push(problem);
+      destroyed = problem === undefined;
     }
     if (!destroyed) {
       log("cleanup: resources may be left behind; state and stack file kept. To finish by hand:");
@@ -200,7 +194,7 @@ class Run {
         try {
           await this.stack.workspace.removeStack(this.stackName);
         } catch (error) {
-          problems.push(`pulumi stack rm failed: ${describe(error)}`);
+          problems.push(`pulumi stack rm failed: ${describeError(error)}`);
         }
       }
       if (this.stackFileWritten) fs.rmSync(this.stackFile, { force: true });
@@ -268,12 +262,6 @@ function appTarget(outputs: OutputMap): Target {
   return target;
 }
 
-/** A one-line reason: the `error:` lines of a failed Pulumi command, or the error's message. */
-function describe(error: unknown): string {
-  if (error instanceof CommandError) return `${summarizeCommandError(error.message)} (full output above)`;
-  return errorMessage(error);
-}
-
 async function main(): Promise<number> {
   const started = Date.now();
   const decision = decide(await probeMachine());
@@ -304,7 +292,7 @@ async function main(): Promise<number> {
   try {
     await run.execute();
   } catch (error) {
-    failure = describe(error);
+    failure = describeError(error);
   }
   const problems = await run.cleanup();
   const total = `total ${seconds(Date.now() - started)}`;

@@ -1,6 +1,14 @@
-// Pure helpers around the Automation API: the throwaway workspace's environment, what counts as a
-// change in a preview, short reasons from CLI errors, and the manual cleanup command.
-import type { OpMap, OpType } from "@pulumi/pulumi/automation";
+// Helpers around the Automation API: the throwaway workspace's environment, what counts as a
+// change in a preview, short reasons from CLI errors, the manual cleanup command, and destroy as a
+// cleanup step.
+import {
+  CommandError,
+  type DestroyOptions,
+  type OpMap,
+  type OpType,
+  type Stack,
+} from "@pulumi/pulumi/automation";
+import { errorMessage, type Steps } from "./log";
 
 /** Environment for every Pulumi command of the run: a throwaway file backend and passphrase. */
 export function workspaceEnv(
@@ -87,4 +95,33 @@ export function manualCleanup(t: ThrowawayStack): string {
 /** Quotes a word for a POSIX shell when it needs it. */
 export function sh(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * `pulumi destroy` as the first step of a cleanup. Never throws: a failure comes back as a
+ * one-line problem. `track` receives the operation's AbortController, so that a SIGTERM can
+ * cancel it.
+ */
+export async function destroyForCleanup(
+  stack: Stack,
+  steps: Steps,
+  output: Pick<DestroyOptions, "onOutput" | "onError" | "color">,
+  track: (controller: AbortController) => void,
+): Promise<string | undefined> {
+  try {
+    await steps.run("pulumi destroy", async () => {
+      const controller = new AbortController();
+      track(controller);
+      await stack.destroy({ ...output, signal: controller.signal });
+    });
+    return undefined;
+  } catch (error) {
+    return `pulumi destroy failed: ${describeError(error)}`;
+  }
+}
+
+/** A one-line reason: the `error:` lines of a failed Pulumi command, or the error's message. */
+export function describeError(error: unknown): string {
+  if (error instanceof CommandError) return `${summarizeCommandError(error.message)} (full output above)`;
+  return errorMessage(error);
 }

@@ -9,32 +9,26 @@ const SECRET_IN_EXPORT = {
   ciphertext: "x",
 };
 
-function planned(urn: string, inputs: unknown, extra: Partial<PlanResource> = {}): PlanResource {
-  return {
-    urn,
-    type: urn.split("::")[2].split("$").pop()!,
-    parent: APP,
-    inputs,
-    dependencies: [],
-    propertyDependencies: {},
-    ...extra,
-  };
-}
-function stored(
+/** A resource under APP with no dependencies, as both the plan and the state write it. */
+function resource<T extends PlanResource | StateResource>(
   urn: string,
   inputs: Record<string, unknown>,
-  extra: Partial<StateResource> = {},
-): StateResource {
-  return {
+  extra: Partial<T> = {},
+): T {
+  const base = {
     urn,
     type: urn.split("::")[2].split("$").pop()!,
     parent: APP,
     inputs,
     dependencies: [],
     propertyDependencies: {},
-    ...extra,
   };
+  return { ...base, ...extra } as unknown as T;
 }
+const planned = (urn: string, inputs: Record<string, unknown>, extra: Partial<PlanResource> = {}) =>
+  resource<PlanResource>(urn, inputs, extra);
+const stored = (urn: string, inputs: Record<string, unknown>, extra: Partial<StateResource> = {}) =>
+  resource<StateResource>(urn, inputs, extra);
 
 describe("engine test: the offline plan against the engine's state", () => {
   it("finds nothing when they agree, leaving out the stack and inputs the provider adds", () => {

@@ -23,7 +23,7 @@ import {
 import { readStackConfig } from "../../config";
 import { contentDigest } from "../../components/app/appImage";
 import { errorMessage, logger, seconds, Steps } from "../e2e/log";
-import { changesOf, isChange, summarizeCommandError } from "../e2e/pulumi";
+import { changesOf, describeError, destroyForCleanup, isChange } from "../e2e/pulumi";
 import {
   exec,
   FAKE_CLUSTER_SETUP,
@@ -471,22 +471,17 @@ class Run {
     const cleanupSteps = new Steps(this.stack && this.deployed ? 2 : 1, "cleanup ", log);
     let destroyed = !this.deployed;
     if (this.stack && this.deployed) {
-      const stack = this.stack;
-      try {
-        await cleanupSteps.run("pulumi destroy", async () => {
-          this.controller = new AbortController();
-          await stack.destroy({ ...this.output, signal: this.controller.signal });
-        });
-        destroyed = true;
-      } catch (error) {
-        problems.push(`pulumi destroy failed: ${describe(error)}`);
-      }
+      const problem = await destroyForCleanup(this.stack, cleanupSteps, this.output, (c) => {
+        this.controller = c;
+      });
+      if (problem) problems.push(problem);
+      destroyed = problem === undefined;
     }
     await cleanupSteps.run("stack, cluster and temporary files", async () => {
       if (this.stack && destroyed)
         await this.stack.workspace
           .removeStack(this.stackName)
-          .catch((e: unknown) => problems.push(`pulumi stack rm: ${describe(e)}`));
+          .catch((e: unknown) => problems.push(`pulumi stack rm: ${describeError(e)}`));
       if (this.cluster && !this.cluster.fake)
         await this.cluster
           .kubectl(["delete", "ingressclass", FAKE_CLUSTER_SETUP.ingressClass, "--ignore-not-found"])
@@ -557,11 +552,6 @@ function logWorkloads(workloads: Workloads): void {
   for (const w of workloads) log(`  ${w.kind} ${w.namespace}/${w.name}: ${w.ready}/${w.desired} ready`);
 }
 
-function describe(error: unknown): string {
-  if (error instanceof CommandError) return `${summarizeCommandError(error.message)} (full output above)`;
-  return errorMessage(error);
-}
-
 async function main(argv: string[]): Promise<number> {
   let options: EngineOptions;
   try {
@@ -595,7 +585,7 @@ async function main(argv: string[]): Promise<number> {
     await run.execute();
   } catch (error) {
     if (error instanceof NotRunnable) notRun = error.reasons;
-    else failure = describe(error);
+    else failure = describeError(error);
   }
   const problems = await run.cleanup();
   const timings = run.steps.timings.map(([short, ms]) => `${short} ${seconds(ms)}`);
