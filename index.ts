@@ -2,12 +2,18 @@
 // stack's configuration, which is validated as a whole before any resource is declared.
 import { createApp } from "./components/app";
 import { createIngress } from "./components/ingress";
+import { MetricsServer } from "./components/metrics";
 import { createPlatform } from "./components/platform";
 import { loadConfig } from "./config";
 
 const config = loadConfig();
 const { cluster, registry } = createPlatform(config);
 const ingress = createIngress(config, cluster);
+// The app's HPAs read metrics-server; installed only where the cluster has none (see the config).
+if (config.installMetricsServer) {
+  const replicas = config.cluster.provider === "doks" && config.cluster.nodePool.autoScale ? 2 : 1;
+  new MetricsServer(`platform-${config.stack}-metrics-server`, { provider: cluster.provider, replicas });
+}
 const app = createApp(config, { cluster, registry, ingress });
 
 /** The stack's outputs. A stack without a value leaves the output out (no engine warning). */

@@ -66,6 +66,7 @@ export const KEYS = {
   ingressControllerNamespace: { type: "string", default: "", appliesTo: EXISTING },
   certManager: { type: "string", default: "install", appliesTo: EXISTING },
   clusterIssuer: { type: "string", default: "", appliesTo: EXISTING },
+  metricsServer: { type: "string", default: "existing", appliesTo: EXISTING },
 
   appHost: { type: "string", default: "app.localhost", appliesTo: ALL },
   appImages: { type: "object", default: {}, appliesTo: ALL },

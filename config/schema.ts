@@ -224,6 +224,7 @@ export const rawConfigSchema = z.object({
     "the namespace of the ingress controller's pods, such as ingress-nginx",
   ),
   certManager: oneOf(["install", "existing", "off"]),
+  metricsServer: oneOf(["install", "existing"]),
   clusterIssuer: pattern(DNS_SUBDOMAIN, "the name of a ClusterIssuer, such as letsencrypt-prod"),
 
   appHost: pattern(DNS_NAME, "a DNS name such as app.example.com"),

@@ -13,6 +13,11 @@ interface CommonConfig {
   readonly tags: readonly string[];
   readonly ingress: IngressConfig;
   readonly app: AppConfig;
+  /**
+   * Install metrics-server, which the app's HorizontalPodAutoscalers read: only where an HPA exists
+   * and the cluster has none (DOKS ships none; k0s ships its own; an existing cluster says).
+   */
+  readonly installMetricsServer: boolean;
 }
 
 /** Everything on this machine: k0s in Docker and a local registry. */

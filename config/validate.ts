@@ -193,10 +193,20 @@ class CrossChecks {
   }
 
   private common(stack: string) {
+    const provider = this.raw.clusterProvider;
+    const autoscale = this.raw.appAutoscale === true;
+    this.refuseUnless(
+      autoscale,
+      ["metricsServer"],
+      "applies only when platform:appAutoscale is true (HPAs read it)",
+    );
     return {
       stack,
       protect: this.need("protect", "expected true or false"),
       tags: [stack, ...(this.need("tags", "expected a list of tags") ?? [])],
+      installMetricsServer:
+        autoscale &&
+        (provider === "doks" || (provider === "existing" && this.raw.metricsServer === "install")),
     };
   }
 

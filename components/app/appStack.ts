@@ -14,6 +14,8 @@ export interface AppIngressArgs {
   readonly controllerLabels: Record<string, string>;
   /** ClusterIssuer that signs the host's certificate; absent: plain HTTP. */
   readonly clusterIssuer?: pulumi.Input<string>;
+  /** The controller the program installs: the Ingress is created once it runs. */
+  readonly controller?: pulumi.Resource;
 }
 
 /** Arguments of {@link AppStack}. */
@@ -98,7 +100,8 @@ export class AppStack extends pulumi.ComponentResource {
       ? new k8s.core.v1.Secret(
           `${name}-registry-pull`,
           {
-            metadata: { name: "registry-pull", namespace },
+            // Auto-named: new credentials roll the pods that pull with them.
+            metadata: { namespace },
             type: "kubernetes.io/dockerconfigjson",
             stringData: { ".dockerconfigjson": args.pullDockerConfigJson },
           },
@@ -194,7 +197,7 @@ export class AppStack extends pulumi.ComponentResource {
           ...(tls ? { tls: [{ hosts: [args.app.host], secretName: "app-tls" }] } : {}),
         },
       },
-      { ...inNs, dependsOn: [ns, api, web] },
+      { ...inNs, dependsOn: [ns, api, web, ...(args.ingress.controller ? [args.ingress.controller] : [])] },
     );
 
     this.url = `${tls ? "https" : "http"}://${args.app.host}`;

@@ -5,6 +5,13 @@ import { DoksClusterConfig } from "../../config";
 import { doksExecKubeconfig } from "./kubeconfig";
 import { Cluster } from "./types";
 
+/**
+ * The cluster's default node pool: DOKS requires one, and DigitalOcean's provider replaces the whole
+ * cluster when its size changes, so it is small, fixed and never changed. The smallest size DOKS
+ * runs its system pods on.
+ */
+export const SYSTEM_POOL = { size: "s-1vcpu-2gb", nodeCount: 1 } as const;
+
 /** Arguments of {@link DoksCluster}. */
 export interface DoksClusterArgs extends Omit<DoksClusterConfig, "provider"> {
   /** DigitalOcean tags for the cluster, its VPC and its nodes. */
@@ -16,8 +23,10 @@ export interface DoksClusterArgs extends Omit<DoksClusterConfig, "provider"> {
 }
 
 /**
- * A DigitalOcean Kubernetes cluster in its own VPC, at the newest patch of a configured minor
- * version, with an optional HA control plane, upgrade window, autoscaling pool and API allow-list.
+ * A DigitalOcean Kubernetes cluster in its own VPC, created at the newest patch of a configured
+ * minor version, with an optional HA control plane, upgrade window and API allow-list; a small
+ * fixed default pool ({@link SYSTEM_POOL}) and the configured pool (fixed or autoscaling) for the
+ * workloads. Versions after creation are DigitalOcean's (see {@link kubernetesVersion}).
  */
 export class DoksCluster extends pulumi.ComponentResource implements Cluster {
   public readonly clusterName: pulumi.Output<string>;
@@ -35,19 +44,7 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
     const protect = args.protect ?? false;
     const tags = [...args.tags];
 
-    // Never `latest`: a literal would show a replacement on every preview.
-    const version = digitalocean
-      .getKubernetesVersionsOutput({ versionPrefix: args.versionPrefix }, child)
-      .apply((versions) => {
-        if (!versions.latestVersion) {
-          throw new pulumi.ResourceError(
-            `platform:kubernetesVersionPrefix: DigitalOcean offers no version starting with "${args.versionPrefix}" (offered: ${versions.validVersions.join(", ")})`,
-            this,
-          );
-        }
-        return versions.latestVersion;
-      });
-
+    const version = kubernetesVersion(name, args, this);
     const vpc = new digitalocean.Vpc(
       `${name}-vpc`,
       { name: `${name}-vpc`, region: args.region, ...(args.vpcIpRange ? { ipRange: args.vpcIpRange } : {}) },
@@ -68,22 +65,55 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
         maintenancePolicy: { day: args.maintenance.day, startTime: args.maintenance.startTime },
         surgeUpgrade: args.surgeUpgrade,
         registryIntegration: args.registry !== undefined,
+        // Load balancers and volumes DigitalOcean created for the cluster's Services and claims go
+        // with it, or they would outlive it and block the VPC; a protected stack keeps them.
+        destroyAllAssociatedResources: !protect,
         tags,
         controlPlaneFirewall:
           args.apiAllowList.length > 0
             ? { enabled: true, allowedAddresses: [...args.apiAllowList] }
             : undefined,
+        // The default pool is DigitalOcean's to require and the provider's to replace the whole
+        // cluster for when its size changes: it stays small and fixed, and the workloads run on
+        // the pool below.
         nodePool: {
-          name: `${name}-default`,
-          size: pool.size,
+          name: `${name}-system`,
+          size: SYSTEM_POOL.size,
+          nodeCount: SYSTEM_POOL.nodeCount,
+          autoScale: false,
           tags,
-          labels: { "platform/pool": "default" },
-          ...(pool.autoScale
-            ? { autoScale: true, minNodes: pool.minNodes, maxNodes: pool.maxNodes }
-            : { autoScale: false, nodeCount: pool.nodeCount }),
+          labels: { "platform/pool": "system" },
         },
       },
-      { parent: this, protect, dependsOn: args.registry ? [args.registry] : [] },
+      {
+        parent: this,
+        protect,
+        dependsOn: args.registry ? [args.registry] : [],
+        // After creation the version belongs to DigitalOcean (patches in the maintenance window, or
+        // `doctl kubernetes cluster upgrade`): Pulumi never changes it, so it cannot upgrade outside
+        // the window, nor ask for a lower version (which the provider would meet by replacing the
+        // cluster). The default pool too is left as created: a cluster created with the workloads
+        // on it keeps it, and gets the workers pool beside it.
+        ignoreChanges: ["version", "nodePool"],
+      },
+    );
+
+    // Named by its size: a new size is a new pool, created before the old one is deleted (Pulumi's
+    // create-before-delete replacement), so the cluster never runs short of nodes.
+    new digitalocean.KubernetesNodePool(
+      `${name}-workers`,
+      {
+        clusterId: cluster.id,
+        name: `${name}-workers-${pool.size}`,
+        size: pool.size,
+        tags,
+        labels: { "platform/pool": "workers" },
+        ...(pool.autoScale
+          ? { autoScale: true, minNodes: pool.minNodes, maxNodes: pool.maxNodes }
+          : { autoScale: false, nodeCount: pool.nodeCount }),
+      },
+      // Never protected: it holds no data, and a protected pool could not be replaced by a new size.
+      { parent: this },
     );
 
     this.clusterId = cluster.id;
@@ -110,4 +140,72 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
       kubeconfig: this.kubeconfig,
     });
   }
+}
+
+/**
+ * The version to create the cluster at: the newest patch of `versionPrefix` DigitalOcean offers
+ * (never `latest`, which would show a replacement on every preview). For a cluster that already
+ * exists, the version it runs: the program reads it back instead of re-resolving the prefix, so a
+ * patch DigitalOcean publishes changes nothing, and a prefix that is no longer offered does not
+ * break the preview. It warns when the running version is behind what the stack asks for.
+ * @throws ResourceError when the cluster does not exist yet and nothing matches the prefix.
+ */
+export function kubernetesVersion(
+  name: string,
+  args: Pick<DoksClusterArgs, "versionPrefix" | "autoUpgrade">,
+  parent: pulumi.Resource,
+): pulumi.Output<string> {
+  const opts = { parent };
+  // An invoke fails for a cluster that does not exist (yet): that is the one case to create.
+  const running = pulumi.output(
+    digitalocean.getKubernetesCluster({ name }, opts).then(
+      (cluster) => cluster.version,
+      () => undefined,
+    ),
+  );
+  const offered = digitalocean.getKubernetesVersionsOutput({ versionPrefix: args.versionPrefix }, opts);
+  return pulumi.all([running, offered]).apply(([current, versions]) => {
+    if (current !== undefined) {
+      const behind = newerOffered(current, args.versionPrefix, versions.validVersions);
+      if (behind)
+        pulumi.log.warn(
+          `${name} runs Kubernetes ${current}; ${behind} is offered. ${
+            args.autoUpgrade && minorOf(behind) === minorOf(current)
+              ? "DigitalOcean applies it in the maintenance window (autoUpgrade)."
+              : `Upgrade it in a maintenance window: doctl kubernetes cluster upgrade ${name} --version ${behind}`
+          }`,
+          parent,
+        );
+      return current;
+    }
+    if (!versions.latestVersion) {
+      throw new pulumi.ResourceError(
+        `platform:kubernetesVersionPrefix: DigitalOcean offers no version starting with "${args.versionPrefix}" (offered: ${versions.validVersions.join(", ")})`,
+        parent,
+      );
+    }
+    return versions.latestVersion;
+  });
+}
+
+/** The minor of a DOKS version slug: `1.33.6-do.1` → 33. */
+function minorOf(slug: string): number {
+  return Number(slug.split(".")[1]);
+}
+
+/** The newest offered version the running one should move to: a newer patch, or the prefix's newer minor. */
+export function newerOffered(
+  current: string,
+  prefix: string,
+  offered: readonly string[],
+): string | undefined {
+  const key = (slug: string) => slug.split(/[.-]/).map((part) => Number(part.replace(/\D/g, "")) || 0);
+  const newer = (a: string, b: string) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++)
+      if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);
+    return false;
+  };
+  const candidates = offered.filter((v) => v.startsWith(prefix) && newer(v, current));
+  return candidates.sort((a, b) => (newer(a, b) ? -1 : 1))[0];
 }

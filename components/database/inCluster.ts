@@ -58,10 +58,12 @@ export class InClusterPostgres extends pulumi.ComponentResource implements AppDa
       ? pulumi.secret(args.password.reveal())
       : new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this })
           .result;
+    // Secrets are auto-named, as the settings ConfigMaps: a changed value gets a new name, which
+    // changes the pod templates that reference it and rolls their pods.
     const serverSecret = new k8s.core.v1.Secret(
       `${name}-server`,
       {
-        metadata: { name: "postgres", namespace: args.namespace, labels },
+        metadata: { namespace: args.namespace, labels },
         stringData: { POSTGRES_USER: "app", POSTGRES_DB: "app", POSTGRES_PASSWORD: password },
       },
       k8sOpts,
@@ -69,7 +71,7 @@ export class InClusterPostgres extends pulumi.ComponentResource implements AppDa
     const appSecret = new k8s.core.v1.Secret(
       `${name}-app`,
       {
-        metadata: { name: "app-database", namespace: args.namespace, labels },
+        metadata: { namespace: args.namespace, labels },
         stringData: {
           DATABASE_URL: password.apply((p) => postgresUrl(p, "postgres", PORT)),
         },
@@ -100,7 +102,7 @@ export class InClusterPostgres extends pulumi.ComponentResource implements AppDa
     const ready = { exec: { command: ["pg_isready", "-h", "127.0.0.1", "-U", "app", "-d", "app"] } };
     const cloudVolume = args.storage.kind === "pvc" ? args.storage : undefined;
 
-    new k8s.apps.v1.StatefulSet(
+    const statefulSet = new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
         metadata: { name: "postgres", namespace: args.namespace, labels },
@@ -161,8 +163,12 @@ export class InClusterPostgres extends pulumi.ComponentResource implements AppDa
             : {}),
         },
       },
-      { ...k8sOpts, protect },
+      // The API server refuses any change to volumeClaimTemplates (Pulumi would replace the
+      // StatefulSet): the template keeps the size the volume was created with, and the claim below
+      // grows the volume itself.
+      { ...k8sOpts, protect, ignoreChanges: ["spec.volumeClaimTemplates"] },
     );
+    if (cloudVolume) this.growDataVolume(name, args, cloudVolume.sizeGi, statefulSet);
 
     this.backup(name, args, serverSecret.metadata.name, service.metadata.name, protect);
     this.secretName = appSecret.metadata.name;
@@ -198,6 +204,40 @@ export class InClusterPostgres extends pulumi.ComponentResource implements AppDa
       },
     ];
     this.registerOutputs({ secretName: this.secretName });
+  }
+
+  /**
+   * Sets the size of the database's volume on its claim (`data-postgres-0`, which the StatefulSet
+   * created): DigitalOcean block storage and most CSI drivers expand a volume online. A smaller
+   * size is refused by the API server ("field can not be less than previous value"); `plan --diff`
+   * says so on the pull request.
+   */
+  private growDataVolume(
+    name: string,
+    args: InClusterPostgresArgs,
+    sizeGi: number,
+    statefulSet: pulumi.Resource,
+  ): void {
+    new k8s.core.v1.PersistentVolumeClaimPatch(
+      `${name}-data-size`,
+      {
+        metadata: {
+          name: "data-postgres-0",
+          namespace: args.namespace,
+          annotations: {
+            // The claim's fields belong to the StatefulSet controller, which created it.
+            "pulumi.com/patchForce": "true",
+            // The claim is bound already (the StatefulSet is ready); pulumi-kubernetes would wait
+            // for a claim of a WaitForFirstConsumer class to be Pending, which it never is again.
+            "pulumi.com/skipAwait": "true",
+          },
+        },
+        spec: { resources: { requests: { storage: `${sizeGi}Gi` } } },
+      },
+      // Deleting the patch leaves the claim as it is (the size is a required field it owns, which
+      // pulumi-kubernetes would otherwise refuse to give up on destroy).
+      { parent: this, provider: args.provider, dependsOn: [statefulSet], retainOnDelete: true },
+    );
   }
 
   /** A nightly pg_dump into a volume of its own, keeping seven days of dumps. */

@@ -64,7 +64,8 @@ export class ManagedPostgres extends pulumi.ComponentResource implements AppData
     const secret = new k8s.core.v1.Secret(
       `${name}-app`,
       {
-        metadata: { name: "app-database", namespace: args.namespace },
+        // Auto-named: a new password or CA gets a new name and rolls the api.
+        metadata: { namespace: args.namespace },
         stringData: {
           DATABASE_URL: pulumi.interpolate`postgresql://${user.name}:${user.password}@${cluster.privateHost}:${cluster.port}/${database.name}?sslmode=require`,
           "ca.crt": ca.certificate,

@@ -95,7 +95,9 @@ export class CertManager extends pulumi.ComponentResource {
         namespace: namespace.metadata.name,
         values: certManagerValues(),
       },
-      { ...k8sOpts, dependsOn: [namespace] },
+      // The CRDs outlive the chart (and the stack): deleting them deletes every Certificate and
+      // issuer in the cluster. Helm's `resource-policy: keep` means nothing to Pulumi.
+      { ...k8sOpts, dependsOn: [namespace], transforms: [retainCustomResourceDefinitions] },
     );
     createNetworkPolicies(name, namespace.metadata.name, certManagerNetworkPolicies(args.ingressController), {
       ...k8sOpts,
@@ -105,7 +107,34 @@ export class CertManager extends pulumi.ComponentResource {
   }
 }
 
-/** Chart values: CRDs installed (and kept on uninstall), every component bounded and restricted. */
+/**
+ * Keeps the chart's CustomResourceDefinitions on delete (`retainOnDelete`): a `pulumi destroy`, or
+ * turning `tls` off, leaves them and therefore every cert-manager object of other owners in place.
+ */
+export function retainCustomResourceDefinitions(
+  args: pulumi.ResourceTransformArgs,
+): pulumi.ResourceTransformResult | undefined {
+  return args.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition"
+    ? { props: args.props, opts: pulumi.mergeOptions(args.opts, { retainOnDelete: true }) }
+    : undefined;
+}
+
+/**
+ * What the ClusterIssuer must wait for: its create goes through cert-manager's webhooks, whose
+ * TLS the API server can only check once cainjector has written the CA bundle into both webhook
+ * configurations. Helm runs the chart's `startupapicheck` hook for this; `helm.v4.Chart` runs no
+ * hooks, so Pulumi waits for the bundle instead (`pulumi.com/waitFor` on each configuration; the
+ * issuer depends on the chart, hence on them).
+ */
+export const WEBHOOK_CA_BUNDLE_WAIT = {
+  "pulumi.com/waitFor": "jsonpath={.webhooks[0].clientConfig.caBundle}",
+};
+
+/**
+ * Chart values: CRDs installed (kept by {@link retainCustomResourceDefinitions}, not Helm's
+ * `crds.keep`), the webhooks awaited until their CA bundle is injected, the hook job that `helm.v4`
+ * would not run switched off, every component bounded and restricted.
+ */
 export function certManagerValues(): Record<string, unknown> {
   const resources = { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
   const podSecurity = { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } };
@@ -116,11 +145,15 @@ export function certManagerValues(): Record<string, unknown> {
   };
   const component = { resources, securityContext: podSecurity, containerSecurityContext: containerSecurity };
   return {
-    crds: { enabled: true, keep: true },
+    crds: { enabled: true, keep: false },
     ...component,
-    webhook: component,
+    webhook: {
+      ...component,
+      validatingWebhookConfigurationAnnotations: WEBHOOK_CA_BUNDLE_WAIT,
+      mutatingWebhookConfigurationAnnotations: WEBHOOK_CA_BUNDLE_WAIT,
+    },
     cainjector: component,
-    startupapicheck: component,
+    startupapicheck: { enabled: false },
   };
 }
 

@@ -1,4 +1,10 @@
-export { CertManager, certManagerNetworkPolicies, certManagerValues } from "./certManager";
+export {
+  CertManager,
+  certManagerNetworkPolicies,
+  certManagerValues,
+  retainCustomResourceDefinitions,
+  WEBHOOK_CA_BUNDLE_WAIT,
+} from "./certManager";
 export type { CertManagerArgs, IngressControllerPods } from "./certManager";
 export { restrictedNamespace, restrictedPodSecurityLabels } from "./namespace";
 export {

@@ -13,6 +13,8 @@ export interface IngressLayer {
   readonly controllerLabels: Record<string, string>;
   /** ClusterIssuer for the app's certificate, when the stack serves TLS. */
   readonly clusterIssuer?: pulumi.Output<string>;
+  /** What an Ingress must wait for: the controller the program installs (its IngressClass and admission). */
+  readonly controller?: pulumi.Resource;
 }
 
 /**
@@ -82,5 +84,6 @@ export function createIngress(config: PlatformConfig, cluster: Cluster): Ingress
     controllerNamespace: pods.namespace,
     controllerLabels: pods.labels,
     ...(clusterIssuer ? { clusterIssuer } : {}),
+    ...(traefik ? { controller: traefik } : {}),
   };
 }

@@ -77,7 +77,13 @@ export class Traefik extends pulumi.ComponentResource {
       this.loadBalancerIp = this.chart.resources.apply((resources: unknown[]) => {
         const service = resources.find((r) => k8s.core.v1.Service.isInstance(r)) as
           k8s.core.v1.Service | undefined;
-        return service ? service.status.loadBalancer.ingress[0].ip : pulumi.output("");
+        // A DNS record pointing nowhere would be a silent outage: a chart without its Service fails.
+        if (!service)
+          throw new pulumi.ResourceError(
+            `the traefik chart ${TRAEFIK_CHART_VERSION} rendered no Service, so the app's DNS record has no load balancer address`,
+            this,
+          );
+        return service.status.loadBalancer.ingress[0].ip;
       });
     }
     this.registerOutputs({ namespace: this.namespace });

@@ -337,11 +337,13 @@ const service: Rule = (props, prices, stack) => {
  * Charts whose rendered objects the estimate knows, since under the offline plan a chart is one opaque
  * resource: Traefik's Service (type LoadBalancer unless `service.spec.type` or `service.enabled` says
  * otherwise, annotations from `service.annotations`); cert-manager creates no Service of type
- * LoadBalancer and no PersistentVolumeClaim.
+ * LoadBalancer and no PersistentVolumeClaim; metrics-server neither, while its `service.type` is
+ * ClusterIP.
  */
 const helmChart: Rule = (props, prices, stack) => {
   const chart = at(props, "chart");
   if (chart === "cert-manager") return none;
+  if (chart === "metrics-server" && at(props, "values", "service", "type") === "ClusterIP") return none;
   if (chart !== "traefik")
     return unpriced(
       `Helm chart ${describe(chart)} is opaque offline: its Services and volumes are not priced`,

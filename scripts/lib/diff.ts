@@ -1,6 +1,7 @@
 // The desired-state diff: which resources a change adds, removes or changes, and which input fields,
 // computed from two plans in their JSON form (`npm run plan -- --json`). Pure functions only.
 import { SECRET } from "./evaluate";
+import { refusal, replacingPaths } from "./replacements";
 
 /** One resource of a plan, as `npm run plan -- --json` prints it. */
 export interface PlanResource {
@@ -9,6 +10,8 @@ export interface PlanResource {
   readonly name: string;
   /** Absent in plans from before `protect` was recorded. */
   readonly protect?: boolean;
+  /** Input paths the engine does not diff (`ignoreChanges`); absent in older plans. */
+  readonly ignoreChanges?: readonly string[];
   /** Inputs with unknowns already marked and secrets masked leaf by leaf. */
   readonly inputs: unknown;
 }
@@ -35,6 +38,10 @@ export interface FieldChange {
 /** A resource present on both sides whose inputs or protection differ. */
 export interface ResourceChange extends ResourceRef {
   readonly fields: FieldChange[];
+  /** The changed fields that make Pulumi replace the resource (delete and create); absent: updated in place. */
+  readonly replacedBecause?: readonly string[];
+  /** Changes the API server will refuse, with the reason; absent: none. */
+  readonly refused?: readonly string[];
   /** Present only when `protect` itself changed. */
   readonly protect?: { readonly before: boolean; readonly after: boolean };
 }
@@ -59,12 +66,38 @@ export function diffPlans(before: readonly PlanResource[], after: readonly PlanR
   for (const resource of after) {
     const previous = old.get(resource.urn);
     if (!previous) continue;
-    const fields = diffValues(previous.inputs, resource.inputs);
+    // What the engine ignores is no change to the stack (the DOKS version after creation, say).
+    const ignored = resource.ignoreChanges ?? [];
+    const fields = diffValues(previous.inputs, resource.inputs).filter(
+      (f) => !ignored.some((p) => covers(p, f.path)),
+    );
     const protect = { before: previous.protect ?? false, after: resource.protect ?? false };
     if (fields.length === 0 && protect.before === protect.after) unchanged++;
-    else changed.push({ ...ref(resource), fields, ...(protect.before !== protect.after ? { protect } : {}) });
+    else
+      changed.push({
+        ...ref(resource),
+        fields,
+        ...consequences(resource.type, fields),
+        ...(protect.before !== protect.after ? { protect } : {}),
+      });
   }
   return { added: byUrn(added), removed: byUrn(removed), changed: byUrn(changed), unchanged };
+}
+
+/** Which changed fields replace the resource, and which the API server will refuse. */
+function consequences(type: string, fields: readonly FieldChange[]) {
+  const forcing = replacingPaths(type);
+  const replacedBecause = forcing.filter((path) => fields.some((f) => covers(path, f.path)));
+  const refused = fields.flatMap((f) => refusal(type, f.path, f.before, f.after) ?? []);
+  return {
+    ...(replacedBecause.length > 0 ? { replacedBecause } : {}),
+    ...(refused.length > 0 ? { refused } : {}),
+  };
+}
+
+/** Whether an `ignoreChanges` path covers a field path: itself, or a field or item below it. */
+function covers(ignored: string, path: string): boolean {
+  return path === ignored || path.startsWith(`${ignored}.`) || path.startsWith(`${ignored}[`);
 }
 
 /**

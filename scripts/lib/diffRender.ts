@@ -96,11 +96,18 @@ function title(resource: ResourceRef): string {
 }
 
 function changeBlock(change: ResourceChange): string {
-  const lines = change.fields.map((f) => `- ${fieldLine(f)}`);
-  if (change.protect)
-    lines.unshift(
-      `- protect: ${code(String(change.protect.before))} → ${code(String(change.protect.after))}`,
-    );
+  const lines = [
+    ...(change.replacedBecause
+      ? [
+          `- ⚠️ **replaced** (deleted and created again) because of ${change.replacedBecause.map(code).join(", ")}`,
+        ]
+      : []),
+    ...(change.refused ?? []).map((reason) => `- ⛔ **refused**: ${reason}`),
+    ...(change.protect
+      ? [`- protect: ${code(String(change.protect.before))} → ${code(String(change.protect.after))}`]
+      : []),
+    ...change.fields.map((f) => `- ${fieldLine(f)}`),
+  ];
   const list = lines.join("\n");
   const long =
     change.fields.length > MAX_OPEN_FIELDS ||

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type * as SdkLog from "@pulumi/pulumi/log";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
@@ -11,6 +12,19 @@ import { answerInvoke } from "./invokes";
 export const UNKNOWN = rpc.unknownValue;
 /** Stands in for a secret value: the offline evaluation never sees (or prints) one. */
 export const SECRET = "[secret]";
+
+// The SDK's own log module object (its internals call `log.error` through it): an ES namespace
+// import would be a read-only copy.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const log = require("@pulumi/pulumi/log") as { -readonly [K in keyof typeof SdkLog]: (typeof SdkLog)[K] };
+
+/** The program failed while it ran: an error it logged, e.g. a throw inside an `apply`. */
+export class ProgramError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProgramError";
+  }
+}
 
 /** One resource the program declares, with the inputs it gives it. */
 export interface PlannedResource {
@@ -23,6 +37,10 @@ export interface PlannedResource {
   readonly custom: boolean;
   /** Whether Pulumi refuses to delete it (`protect`). */
   readonly protect: boolean;
+  /** Input paths whose changes the engine ignores (`ignoreChanges`). */
+  readonly ignoreChanges: readonly string[];
+  /** Whether Pulumi leaves the object behind when it deletes the resource (`retainOnDelete`). */
+  readonly retainOnDelete: boolean;
   /** Inputs as plain JSON; unknown values are {@link UNKNOWN}, secrets are {@link SECRET}. */
   readonly inputs: Record<string, unknown>;
   /** URNs of the resources this one depends on. */
@@ -121,6 +139,8 @@ export async function runUnderMocks(
       parent,
       custom: req.getCustom(),
       protect: req.getProtect?.() ?? false,
+      ignoreChanges: req.getIgnorechangesList(),
+      retainOnDelete: req.getRetainondelete() ?? false,
       inputs: toPlain(rpc.deserializeProperties(req.getObject() as never, true)) as Record<string, unknown>,
       dependencies: req.getDependenciesList(),
       propertyDependencies: propertyDependencies(req),
@@ -128,11 +148,43 @@ export async function runUnderMocks(
     return register(req, callback);
   };
   pulumi.runtime.setAllConfig(run.config, [...(run.secretKeys ?? [])]);
+  // The SDK reports a failed value (a throw inside an `apply` that feeds a resource) as a logged
+  // error, which under the engine fails the program: collect the messages.
+  const errors: string[] = [];
+  const logError = log.error;
+  log.error = (message, ...rest) => {
+    errors.push(message);
+    return logError(message, ...rest);
+  };
 
-  const exports = program();
+  // An error thrown inside an `apply` whose result a resource takes rejects that registration; the
+  // engine would fail the program with it: so does the evaluation.
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown) => void rejections.push(reason);
+  process.on("unhandledRejection", onRejection);
+  const restore = () => {
+    log.error = logError;
+    process.off("unhandledRejection", onRejection);
+  };
+
+  let exports: Record<string, unknown>;
+  try {
+    exports = program();
+  } catch (error) {
+    restore();
+    throw error;
+  }
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exports)) outputs[key] = await settle(value);
-  await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  try {
+    await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    await new Promise((resolve) => setImmediate(resolve)); // let pending rejections be reported
+  } finally {
+    restore();
+  }
+  const failures = [...errors, ...rejections.map((r) => (r instanceof Error ? r.message : String(r)))];
+  if (failures.length > 0 || log.hasErrors())
+    throw new ProgramError(failures.join("\n") || "the program logged an error");
   return { project: run.project, stack: run.stack, resources, outputs };
 }
 
@@ -142,6 +194,8 @@ interface RegisterRequest {
   getName(): string;
   getCustom(): boolean;
   getProtect?(): boolean;
+  getIgnorechangesList(): string[];
+  getRetainondelete(): boolean | undefined;
   getObject(): unknown;
   getDependenciesList(): string[];
   getPropertydependenciesMap(): {
@@ -176,9 +230,10 @@ export function engineUrn(
 
 /**
  * The name the Kubernetes provider gives an object whose `metadata.name` the program leaves out:
- * unknown during a preview (the provider picks `<resource name>-<random suffix>`), and a fixed
- * stand-in of that form in an update, so that references to it (a ConfigMap in `envFrom`) are
- * never silently empty.
+ * unknown during a preview (the provider picks `<resource name>-<random suffix>`), and a stand-in
+ * of that form in an update, so that references to it (a ConfigMap in `envFrom`) are never
+ * silently empty. The stand-in's suffix derives from the inputs: as with the provider, whose
+ * replacement of a changed ConfigMap or Secret gets a new suffix, other contents mean another name.
  */
 function kubernetesAutoName(
   args: { type: string; name: string; inputs: Record<string, unknown>; custom?: boolean },
@@ -193,8 +248,18 @@ function kubernetesAutoName(
   )
     return {};
   if (metadata.name !== undefined || metadata.generateName !== undefined) return {};
-  const suffix = createHash("sha256").update(args.name).digest("hex").slice(0, 8);
+  const suffix = createHash("sha256")
+    .update(args.name)
+    .update(JSON.stringify(args.inputs, (_key, value: unknown) => sortedKeys(value)))
+    .digest("hex")
+    .slice(0, 8);
   return { metadata: { ...metadata, name: preview ? UNKNOWN : `${args.name}-${suffix}` } };
+}
+
+/** An object with its keys in order, so that equal contents serialize alike. */
+function sortedKeys(value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /**

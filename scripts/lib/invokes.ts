@@ -8,6 +8,9 @@ import { UNKNOWN } from "./evaluate";
  */
 export function answerInvoke(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (token) {
+    case "digitalocean:index/getKubernetesCluster:getKubernetesCluster":
+      // Whether the cluster exists, and at which version, only DigitalOcean knows.
+      return { name: inputs.name, version: UNKNOWN };
     case "digitalocean:index/getKubernetesVersions:getKubernetesVersions":
       return { latestVersion: UNKNOWN, validVersions: [], versionPrefix: inputs.versionPrefix };
     case "digitalocean:index/getDatabaseCa:getDatabaseCa":

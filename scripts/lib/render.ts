@@ -14,6 +14,10 @@ export interface PlanDocument {
     name: string;
     parent: string | null;
     protect: boolean;
+    /** Input paths whose changes the engine ignores. */
+    ignoreChanges: readonly string[];
+    /** Left behind when Pulumi deletes it. */
+    retainOnDelete: boolean;
     inputs: unknown;
     /** URNs this resource depends on, as in `pulumi preview --json` steps. */
     dependencies: readonly string[];
@@ -40,6 +44,8 @@ export function planDocument(
       name: r.name,
       parent: r.parent,
       protect: r.protect,
+      ignoreChanges: r.ignoreChanges,
+      retainOnDelete: r.retainOnDelete,
       inputs: markUnknowns(r.inputs),
       dependencies: r.dependencies,
       propertyDependencies: r.propertyDependencies,

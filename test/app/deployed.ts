@@ -1,4 +1,6 @@
-import { evaluateStack, Evaluation } from "../../scripts/lib/evaluate";
+import * as path from "node:path";
+import { readStackConfig } from "../../config";
+import { evaluateStack, Evaluation, loadProgram, MockRun, runUnderMocks } from "../../scripts/lib/evaluate";
 import { PROJECT_DIR } from "../helpers";
 
 /** A digest a test fixture stands in for what `docker push` returns. */
@@ -22,50 +24,100 @@ users: []
 export function evaluateDeployed(stack: string): Promise<Evaluation> {
   return evaluateStack(PROJECT_DIR, stack, {
     preview: false,
-    invoke: (token, inputs) => {
-      switch (token) {
-        case "digitalocean:index/getKubernetesVersions:getKubernetesVersions":
-          return {
-            latestVersion: "1.33.6-do.1",
-            validVersions: ["1.33.6-do.1"],
-            versionPrefix: inputs.versionPrefix,
-          };
-        case "digitalocean:index/getDatabaseCa:getDatabaseCa":
-          return { certificate: "-----BEGIN CERTIFICATE-----\nfixture\n-----END CERTIFICATE-----\n" };
-        default:
-          throw new Error(`unexpected invoke ${token}`);
-      }
-    },
-    outputsOf: (type, name, inputs) => {
-      switch (type) {
-        case "docker:index/image:Image":
-          return { repoDigest: `${String(inputs.imageName).replace(/:[^:/]+$/, "")}@${FIXTURE_DIGEST}` };
-        case "command:local:Command":
-          return { stdout: KUBECONFIG };
-        case "random:index/randomPassword:RandomPassword":
-          return { result: "fixture-password" };
-        case "digitalocean:index/kubernetesCluster:KubernetesCluster":
-          return { endpoint: "https://k8s.example", kubeConfigs: [{ clusterCaCertificate: "Q0E=" }] };
-        case "digitalocean:index/containerRegistry:ContainerRegistry":
-          return {
-            endpoint: `registry.digitalocean.com/${String(inputs.name)}`,
-            serverUrl: "registry.digitalocean.com",
-          };
-        case "digitalocean:index/containerRegistryDockerCredentials:ContainerRegistryDockerCredentials":
-          return {
-            dockerCredentials: JSON.stringify({
-              auths: { "registry.digitalocean.com": { auth: Buffer.from("u:p").toString("base64") } },
-            }),
-          };
-        case "digitalocean:index/databaseCluster:DatabaseCluster":
-          return { privateHost: `private-${name}.db.ondigitalocean.com`, port: 25060 };
-        case "digitalocean:index/databaseUser:DatabaseUser":
-          return { password: "fixture-db-password" };
-        case "kubernetes:helm.sh/v4:Chart":
-          return { resources: [] };
-        default:
-          return undefined;
-      }
-    },
+    invoke: deployedInvoke,
+    outputsOf: deployedOutputs,
   });
 }
+
+/**
+ * The same, with `changes` to the stack's configuration (`{ appLogLevel: "debug" }`; undefined
+ * removes a key) and other answers to provider functions where `invoke` gives one.
+ */
+export function evaluateDeployedWith(
+  stack: string,
+  changes: Record<string, string | undefined>,
+  invoke?: (token: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined,
+  outputsOf?: MockRun["outputsOf"],
+): Promise<Evaluation> {
+  const { project, values, secretKeys } = readStackConfig(PROJECT_DIR, stack);
+  const config = { ...values };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) delete config[`platform:${key}`];
+    else config[`platform:${key}`] = value;
+  }
+  return runUnderMocks(
+    {
+      project,
+      stack,
+      config,
+      secretKeys,
+      preview: false,
+      invoke: (token, inputs) => invoke?.(token, inputs) ?? deployedInvoke(token, inputs),
+      outputsOf: (type, name, inputs) =>
+        outputsOf?.(type, name, inputs) ?? deployedOutputs(type, name, inputs),
+    },
+    () => loadProgram(path.join(PROJECT_DIR, "index.ts")),
+  );
+}
+
+/** Provider functions as a fresh DigitalOcean account answers them (no cluster exists yet). */
+export const deployedInvoke = (token: string, inputs: Record<string, unknown>): Record<string, unknown> => {
+  switch (token) {
+    case "digitalocean:index/getKubernetesCluster:getKubernetesCluster":
+      throw new Error(`Unable to find cluster with name: ${String(inputs.name)}`);
+    case "digitalocean:index/getKubernetesVersions:getKubernetesVersions":
+      return {
+        latestVersion: "1.33.6-do.1",
+        validVersions: ["1.33.6-do.1"],
+        versionPrefix: inputs.versionPrefix,
+      };
+    case "digitalocean:index/getDatabaseCa:getDatabaseCa":
+      return { certificate: "-----BEGIN CERTIFICATE-----\nfixture\n-----END CERTIFICATE-----\n" };
+    default:
+      throw new Error(`unexpected invoke ${token}`);
+  }
+};
+
+/** What providers report back once the resources exist. */
+export const deployedOutputs: NonNullable<MockRun["outputsOf"]> = (type, name, inputs) => {
+  switch (type) {
+    case "docker:index/image:Image":
+      return { repoDigest: `${String(inputs.imageName).replace(/:[^:/]+$/, "")}@${FIXTURE_DIGEST}` };
+    case "command:local:Command":
+      return { stdout: KUBECONFIG };
+    case "random:index/randomPassword:RandomPassword":
+      return { result: "fixture-password" };
+    case "digitalocean:index/kubernetesCluster:KubernetesCluster":
+      return { endpoint: "https://k8s.example", kubeConfigs: [{ clusterCaCertificate: "Q0E=" }] };
+    case "digitalocean:index/containerRegistry:ContainerRegistry":
+      return {
+        endpoint: `registry.digitalocean.com/${String(inputs.name)}`,
+        serverUrl: "registry.digitalocean.com",
+      };
+    case "digitalocean:index/containerRegistryDockerCredentials:ContainerRegistryDockerCredentials":
+      return {
+        dockerCredentials: JSON.stringify({
+          auths: { "registry.digitalocean.com": { auth: Buffer.from("u:p").toString("base64") } },
+        }),
+      };
+    case "digitalocean:index/databaseCluster:DatabaseCluster":
+      return { privateHost: `private-${name}.db.ondigitalocean.com`, port: 25060 };
+    case "digitalocean:index/databaseUser:DatabaseUser":
+      return { password: "fixture-db-password" };
+    case "kubernetes:helm.sh/v4:Chart":
+      // Traefik's rendered Service, with the address DigitalOcean's load balancer got (a plain
+      // object of the Service's type token is what `Service.isInstance` recognises).
+      return inputs.chart === "traefik"
+        ? {
+            resources: [
+              {
+                __pulumiType: "kubernetes:core/v1:Service",
+                status: { loadBalancer: { ingress: [{ ip: "203.0.113.10" }] } },
+              },
+            ],
+          }
+        : { resources: [] };
+    default:
+      return undefined;
+  }
+};

@@ -29,6 +29,9 @@ async function build(args: DoksClusterArgs, latestVersion = "1.33.6-do.1") {
       preview: false,
       invoke: (token, inputs) => {
         invokes.push({ token, inputs });
+        // A new stack: the cluster does not exist yet.
+        if (token === "digitalocean:index/getKubernetesCluster:getKubernetesCluster")
+          throw new Error(`Unable to find cluster with name: ${String(inputs.name)}`);
         if (token !== "digitalocean:index/getKubernetesVersions:getKubernetesVersions")
           throw new Error(`unexpected invoke ${token}`);
         return {
@@ -54,12 +57,12 @@ async function build(args: DoksClusterArgs, latestVersion = "1.33.6-do.1") {
 }
 
 describe("DoksCluster", () => {
-  it("resolves the version from the configured prefix with getKubernetesVersions, never latest", async () => {
+  it("creates the cluster at the newest patch of the configured prefix, never latest, after looking for it", async () => {
     const { evaluation, invokes } = await build(PROD);
-    assert.deepEqual(
-      invokes.map((i) => [i.token, i.inputs.versionPrefix]),
-      [["digitalocean:index/getKubernetesVersions:getKubernetesVersions", "1.33."]],
-    );
+    assert.deepEqual(invokes.map((i) => [i.token, i.inputs.versionPrefix ?? i.inputs.name]).sort(), [
+      ["digitalocean:index/getKubernetesCluster:getKubernetesCluster", "platform-prod"],
+      ["digitalocean:index/getKubernetesVersions:getKubernetesVersions", "1.33."],
+    ]);
     assert.equal(
       only(evaluation, "digitalocean:index/kubernetesCluster:KubernetesCluster").inputs.version,
       "1.33.6-do.1",
@@ -82,20 +85,30 @@ describe("DoksCluster", () => {
     assert.deepEqual(inputs.controlPlaneFirewall, { enabled: true, allowedAddresses: ["203.0.113.0/24"] });
   });
 
-  it("autoscales the default pool between its bounds", async () => {
-    const inputs = only(
-      (await build(PROD)).evaluation,
-      "digitalocean:index/kubernetesCluster:KubernetesCluster",
-    ).inputs;
-    assert.deepEqual(inputs.nodePool, {
-      name: "platform-prod-default",
+  it("keeps the default pool to one small node and autoscales the workers pool between its bounds", async () => {
+    const { evaluation } = await build(PROD);
+    const cluster = only(evaluation, "digitalocean:index/kubernetesCluster:KubernetesCluster");
+    assert.deepEqual(cluster.inputs.nodePool, {
+      name: "platform-prod-system",
+      size: "s-1vcpu-2gb",
+      nodeCount: 1,
+      autoScale: false,
+      tags: ["prod", "production"],
+      labels: { "platform/pool": "system" },
+    });
+    assert.deepEqual(cluster.ignoreChanges, ["version", "nodePool"]);
+    const workers = only(evaluation, "digitalocean:index/kubernetesNodePool:KubernetesNodePool");
+    assert.deepEqual(workers.inputs, {
+      clusterId: "platform-prod-doks-id",
+      name: "platform-prod-workers-s-4vcpu-8gb",
       size: "s-4vcpu-8gb",
       tags: ["prod", "production"],
-      labels: { "platform/pool": "default" },
+      labels: { "platform/pool": "workers" },
       autoScale: true,
       minNodes: 2,
       maxNodes: 5,
     });
+    assert.equal(workers.protect, false, "a protected pool could not be replaced by a new size");
   });
 
   it("uses a fixed pool, no HA and no firewall when the stack says so", async () => {
@@ -111,8 +124,9 @@ describe("DoksCluster", () => {
     const cluster = only(evaluation, "digitalocean:index/kubernetesCluster:KubernetesCluster");
     assert.equal(cluster.inputs.ha, false, "HA must be set explicitly: DOKS defaults it on from 1.36");
     assert.equal(cluster.inputs.controlPlaneFirewall, undefined);
-    assert.deepEqual((cluster.inputs.nodePool as Record<string, unknown>).nodeCount, 2);
-    assert.equal((cluster.inputs.nodePool as Record<string, unknown>).autoScale, false);
+    const workers = only(evaluation, "digitalocean:index/kubernetesNodePool:KubernetesNodePool");
+    assert.equal(workers.inputs.nodeCount, 2);
+    assert.equal(workers.inputs.autoScale, false);
     assert.equal(cluster.protect, false);
   });
 

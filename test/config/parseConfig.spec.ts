@@ -48,6 +48,7 @@ describe("stack configuration", () => {
       stack: "dev",
       protect: false,
       tags: ["dev"],
+      installMetricsServer: false,
       cluster: {
         provider: "k0s",
         k0sVersion: "v1.36.3+k0s.2",

@@ -20,37 +20,40 @@ describe("monthly cost of the shipped stacks", () => {
     assert.deepEqual(estimates.get("dev"), { monthlyUsd: { min: 0, max: 0 }, items: [], unpriced: [] });
   });
 
-  it("staging: 2 fixed nodes, one load balancer node, basic registry, two 5 GiB volumes", () => {
-    const nodes = 2 * droplet("s-2vcpu-4gb"); // 2 × $24
+  it("staging: 2 fixed worker nodes and the 1-node system pool, one load balancer node, basic registry, two 5 GiB volumes", () => {
+    const system = droplet("s-1vcpu-2gb"); // the cluster's default pool: 1 × $12
+    const nodes = 2 * droplet("s-2vcpu-4gb"); // the workers pool: 2 × $24
     const loadBalancer = 1 * lb; // Traefik's Service, size unit 1
     const registry = p.containerRegistry.basic.monthlyUsd; // $5
     const volumes = (5 + 1 * 5) * gib; // backups PVC 5Gi + StatefulSet data 5Gi × 1 replica
-    const total = nodes + loadBalancer + registry + volumes;
-    assert.equal(total, 48 + 12 + 5 + 1);
+    const total = system + nodes + loadBalancer + registry + volumes;
+    assert.equal(total, 12 + 48 + 12 + 5 + 1);
     const estimate = estimates.get("staging")!;
     assert.deepEqual(estimate.monthlyUsd, { min: total, max: total });
     assert.deepEqual(estimate.unpriced, []);
     assert.deepEqual(
-      estimate.items.map((i) => [i.name, i.description, i.monthlyUsd.max]),
+      estimate.items.map((i) => [i.name, i.description, i.monthlyUsd.max]).sort(),
       [
         ["platform-staging-registry-docr", "registry (basic)", registry],
-        ["platform-staging-doks", "default node pool", nodes],
+        ["platform-staging-doks", "default node pool", system],
+        ["platform-staging-workers", "node pool", nodes],
         ["platform-staging-postgres-backups", "volume postgres-backups", 5 * gib],
         ["platform-staging-traefik-chart", "load balancer", loadBalancer],
         ["platform-staging-postgres-statefulset", "volume data per replica", 5 * gib],
-      ],
+      ].sort(),
     );
   });
 
-  it("prod: HA control plane, 2–5 autoscaled nodes, load balancer, professional registry, PostgreSQL with a standby", () => {
+  it("prod: HA control plane, the 1-node system pool, 2–5 autoscaled workers, load balancer, professional registry, PostgreSQL with a standby", () => {
     const ha = p.kubernetes.haControlPlane.monthlyUsd; // $40
+    const system = droplet("s-1vcpu-2gb"); // $12
     const nodes = { min: 2 * droplet("s-4vcpu-8gb"), max: 5 * droplet("s-4vcpu-8gb") }; // 2–5 × $48
     const loadBalancer = 1 * lb;
     const registry = p.containerRegistry.professional.monthlyUsd; // $20
     const db = p.postgresql["db-s-2vcpu-4gb"].monthlyUsd * (1 + 1 * p.postgresqlStandbyNode.factor); // primary + 1 standby
-    const fixed = ha + loadBalancer + registry + db;
+    const fixed = ha + system + loadBalancer + registry + db;
     const total = { min: fixed + nodes.min, max: fixed + nodes.max };
-    assert.deepEqual(total, { min: 40 + 96 + 12 + 20 + 120, max: 40 + 240 + 12 + 20 + 120 });
+    assert.deepEqual(total, { min: 40 + 12 + 96 + 12 + 20 + 120, max: 40 + 12 + 240 + 12 + 20 + 120 });
     const estimate = estimates.get("prod")!;
     assert.deepEqual(estimate.monthlyUsd, total);
     assert.deepEqual(estimate.unpriced, []);

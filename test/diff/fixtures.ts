@@ -18,6 +18,8 @@ export function planned(
     parent: null,
     custom: true,
     protect,
+    ignoreChanges: [],
+    retainOnDelete: false,
     inputs,
     dependencies: [],
     propertyDependencies: {},

@@ -71,6 +71,7 @@ Estimated cost: +$12/month
 
 #### \`doks\` · \`digitalocean:index/kubernetesCluster:KubernetesCluster\`
 
+- ⚠️ **replaced** (deleted and created again) because of \`region\`
 - protect: \`true\` → \`false\`
 - \`ha\`: \`false\` → \`true\`
 - \`region\`: \`"fra1"\` → (unknown until deploy)
@@ -85,6 +86,7 @@ Estimated cost: +$12/month
 
 <details><summary>10 fields changed</summary>
 
+- ⚠️ **replaced** (deleted and created again) because of \`data\`
 - \`data.k0\`: \`"x"\` → (not set)
 - \`data.k1\`: \`"x"\` → (not set)
 - \`data.k2\`: \`"x"\` → (not set)
@@ -100,6 +102,7 @@ Estimated cost: +$12/month
 
 #### \`db\` · \`kubernetes:core/v1:Secret\`
 
+- ⚠️ **replaced** (deleted and created again) because of \`stringData\`
 - \`stringData.user\`: changed (secret)
 
 ### To delete
@@ -163,7 +166,7 @@ describe("renderDiffMarkdown", () => {
     );
     assert.match(
       renderDiffMarkdown({ ...report(), diff }),
-      /<details><summary>1 field changed<\/summary>\n\n- `data\.a`/,
+      /<details><summary>1 field changed<\/summary>\n\n- ⚠️ \*\*replaced\*\* \(deleted and created again\) because of `data`\n- `data\.a`/,
     );
   });
 

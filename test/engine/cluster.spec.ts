@@ -41,7 +41,8 @@ describe("engine test: the local control plane", () => {
         "PersistentVolume/engine-test-1",
       ],
     );
-    assert.equal(docs[1].volumeBindingMode, "WaitForFirstConsumer");
+    assert.equal(docs[1].volumeBindingMode, "Immediate");
+    assert.equal(docs[1].allowVolumeExpansion, true);
     assert.ok(docs.slice(2).every((pv) => pv.spec.storageClassName === FAKE_CLUSTER_SETUP.storageClass));
   });
 

@@ -159,8 +159,12 @@ export function fakeClusterManifest(what: {
             kind: "StorageClass",
             metadata: { name: FAKE_CLUSTER_SETUP.storageClass },
             provisioner: "kubernetes.io/no-provisioner",
-            volumeBindingMode: "WaitForFirstConsumer",
+            // As DigitalOcean's do-block-storage: claims bind at once (a claim no pod has used yet, as
+            // the nightly backup's, can then grow too; with WaitForFirstConsumer it could not).
+            volumeBindingMode: "Immediate",
             reclaimPolicy: "Retain",
+            // As DigitalOcean's and most CSI classes: claims may grow.
+            allowVolumeExpansion: true,
           },
         ]
       : []),

@@ -65,7 +65,7 @@ class Run {
   readonly projectDir = path.join(this.tempDir, "project");
   readonly backendDir = path.join(this.tempDir, "state");
   private readonly passphrase = crypto.randomBytes(24).toString("base64url");
-  readonly steps = new Steps(12, "", log);
+  readonly steps = new Steps(13, "", log);
   private readonly output = {
     onOutput: (out: string) => void process.stdout.write(out),
     onError: (err: string) => void process.stderr.write(err),
@@ -183,6 +183,12 @@ class Run {
       "kubeconfig file",
       "the same kubeconfig from a file (platform:kubeconfigPath) updates the provider only",
       () => this.kubeconfigFromFile(stack, cluster),
+    );
+
+    await this.step(
+      "volume growth",
+      "a larger platform:databaseStorageGi grows the claims, and leaves the StatefulSet alone",
+      () => this.growVolume(stack, cluster),
     );
 
     await this.step(
@@ -366,6 +372,43 @@ class Run {
         `expected an update of the provider alone, got: ${ops.join(", ") || "nothing"} (${changes.join(", ")})`,
       );
     log(`  up: ${changes.join(", ")}; the provider now reads ${file}`);
+  }
+
+  /**
+   * The API server refuses any change to a StatefulSet's volumeClaimTemplates: a larger size must
+   * reach the volumes through their claims, with the StatefulSet (and its pod) untouched.
+   */
+  private async growVolume(stack: Stack, cluster: TestCluster): Promise<void> {
+    const key = `${PROJECT}:databaseStorageGi`;
+    const before = Number((await stack.getConfig(key)).value);
+    const generation = async () =>
+      (
+        JSON.parse(await cluster.kubectl(["get", "statefulset", "postgres", "-n", "app", "-o", "json"])) as {
+          metadata: { generation: number };
+        }
+      ).metadata.generation;
+    const requested = async (claim: string) =>
+      (
+        JSON.parse(await cluster.kubectl(["get", "pvc", claim, "-n", "app", "-o", "json"])) as {
+          spec: { resources: { requests: { storage: string } } };
+        }
+      ).spec.resources.requests.storage;
+    const generationBefore = await generation();
+    await stack.setConfig(key, { value: String(before + 1) });
+    const ops: string[] = [];
+    const onEvent = (event: EngineEvent) => {
+      const step = event.resourcePreEvent?.metadata;
+      if (step && isChange(step.op)) ops.push(`${step.op} ${step.urn.split("::").pop()}`);
+    };
+    await stack.up({ ...this.output, ...this.policy(), onEvent, signal: this.signal() });
+    const grown = [await requested("data-postgres-0"), await requested("postgres-backups")];
+    if (grown.join() !== `${before + 1}Gi,${before + 1}Gi`)
+      throw new Error(`the claims request ${grown.join(", ")}, not ${before + 1}Gi`);
+    if (ops.some((op) => op.includes("statefulset")) || (await generation()) !== generationBefore)
+      throw new Error(`the StatefulSet changed: ${ops.join(", ")}`);
+    log(
+      `  ${before}Gi → ${before + 1}Gi: ${ops.join(", ")}; the StatefulSet keeps generation ${generationBefore}`,
+    );
   }
 
   private async changeSetting(stack: Stack, cluster: TestCluster): Promise<void> {

