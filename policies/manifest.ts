@@ -1,23 +1,55 @@
+import type { Policies } from "@pulumi/policy";
 import { parseAllDocuments } from "yaml";
 import { type PolicyConfig, type ResourceUnderTest, runPolicies, type Violation } from "./engine";
 import { kubernetesId } from "./lib/exemptions";
 import { typeTokenFor } from "./lib/kinds";
 import { isRecord, record, str } from "./lib/paths";
+import { policies as allPolicies, STACK_ONLY_POLICIES } from "./policies";
 import { validateKubernetesSchema } from "./schema";
 
 /** Input that cannot be read as Kubernetes manifests (bad YAML, a document that is not an object). */
 export class ManifestError extends Error {}
 
-/** Parses multi-document YAML into plain objects (YAML 1.1, as kubectl reads it); empty documents are skipped. */
-export function parseYamlDocuments(text: string, source: string): unknown[] {
-  const out: unknown[] = [];
-  parseAllDocuments(text, { version: "1.1" }).forEach((doc, i) => {
+/** One parsed YAML document and where it is, for messages (`file: document 3`). */
+interface ParsedDocument {
+  readonly value: unknown;
+  readonly where: string;
+}
+
+function parseDocuments(text: string, source: string): ParsedDocument[] {
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { version: "1.1" });
+  } catch (e) {
+    throw new ManifestError(`${source}: ${firstLine(e)}`, { cause: e });
+  }
+  const out: ParsedDocument[] = [];
+  docs.forEach((doc, i) => {
+    const where = `${source}: document ${i + 1}`;
     const error = doc.errors[0];
-    if (error) throw new ManifestError(`${source}: document ${i + 1}: ${error.message.split("\n")[0]}`);
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
-    if (value !== null && value !== undefined) out.push(value);
+    if (error) throw new ManifestError(`${where}: ${firstLine(error)}`);
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      // An alias bomb ("Excessive alias count") or a bad merge key surfaces here, not in doc.errors.
+      throw new ManifestError(`${where}: ${firstLine(e)}`, { cause: e });
+    }
+    if (value !== null && value !== undefined) out.push({ value, where });
   });
   return out;
+}
+
+/**
+ * Parses multi-document YAML into plain objects (YAML 1.1, as kubectl reads it); empty documents are
+ * skipped. Any error, an alias bomb's "excessive alias count" included, names the source and document.
+ */
+export function parseYamlDocuments(text: string, source: string): unknown[] {
+  return parseDocuments(text, source).map((d) => d.value);
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0];
 }
 
 function flatten(value: unknown, where: string, out: Record<string, unknown>[]): void {
@@ -32,13 +64,9 @@ function flatten(value: unknown, where: string, out: Record<string, unknown>[]):
   out.push(value);
 }
 
-/**
- * Turns manifest objects (lists flattened) into resources for the policy engine: Pulumi type token
- * from apiVersion and kind, and `kind/namespace/name` as both URN and name.
- */
-export function toResources(objects: readonly unknown[], source: string): ResourceUnderTest[] {
+function resourcesOf(documents: readonly ParsedDocument[]): ResourceUnderTest[] {
   const flat: Record<string, unknown>[] = [];
-  objects.forEach((o, i) => flatten(o, `${source}: document ${i + 1}`, flat));
+  for (const d of documents) flatten(d.value, d.where, flat);
   const seen = new Map<string, number>();
   return flat.map((props, i) => {
     const type = typeTokenFor(String(props.apiVersion), String(props.kind));
@@ -52,6 +80,14 @@ export function toResources(objects: readonly unknown[], source: string): Resour
   });
 }
 
+/**
+ * Turns manifest objects (lists flattened) into resources for the policy engine: Pulumi type token
+ * from apiVersion and kind, and `kind/namespace/name` as both URN and name.
+ */
+export function toResources(objects: readonly unknown[], source: string): ResourceUnderTest[] {
+  return resourcesOf(objects.map((value, i) => ({ value, where: `${source}: document ${i + 1}` })));
+}
+
 /** One manifest input: where it came from (for messages) and its text. */
 export interface ManifestInput {
   readonly source: string;
@@ -60,9 +96,19 @@ export interface ManifestInput {
 
 /** The result of checking manifests: the objects found and every violation (schema first). */
 export interface ManifestReport {
+  /** Objects checked, over all inputs (the items of a `kind: List` count one by one). */
   readonly objects: number;
+  /** Objects found in each input, in the order given. */
+  readonly inputs: readonly { readonly source: string; readonly objects: number }[];
   readonly violations: Violation[];
 }
+
+/**
+ * The policies a manifest check runs: all but those about a whole Pulumi stack. The `budget` policy
+ * prices the stack's cloud resources (a LoadBalancer Service is priced against its DigitalOcean
+ * cluster); a manifest has no stack, no cluster and no budget.
+ */
+export const manifestPolicies: Policies = allPolicies.filter((p) => !STACK_ONLY_POLICIES.has(p.name));
 
 /**
  * Checks manifests as `npm run policy` does: parse, map to resources, validate against the
@@ -73,7 +119,15 @@ export async function checkManifests(
   inputs: readonly ManifestInput[],
   config: PolicyConfig,
 ): Promise<ManifestReport> {
-  const resources = inputs.flatMap((i) => toResources(parseYamlDocuments(i.text, i.source), i.source));
-  const violations = [...(await validateKubernetesSchema(resources)), ...runPolicies(resources, config)];
-  return { objects: resources.length, violations };
+  const perInput = inputs.map((i) => resourcesOf(parseDocuments(i.text, i.source)));
+  const resources = perInput.flat();
+  const violations = [
+    ...(await validateKubernetesSchema(resources)),
+    ...runPolicies(resources, config, manifestPolicies),
+  ];
+  return {
+    objects: resources.length,
+    inputs: inputs.map((i, n) => ({ source: i.source, objects: perInput[n].length })),
+    violations,
+  };
 }

@@ -41,8 +41,10 @@ import { enforceBudget } from "./stack/enforceBudget";
 import { requireDatabaseFirewall } from "./stack/requireDatabaseFirewall";
 import { requireHpaMinReplicas } from "./stack/requireHpaMinReplicas";
 import { requireNamespacePsaLabels } from "./stack/requireNamespacePsaLabels";
+import { requireMultipleReplicas } from "./stack/requireMultipleReplicas";
 import { requireNetworkPolicies } from "./stack/requireNetworkPolicies";
 import { requirePodDisruptionBudget } from "./stack/requirePodDisruptionBudget";
+import { requireTopologySpread } from "./stack/requireTopologySpread";
 
 /** Workload policies: every pod-carrying kind, every container list. */
 export const workloadPolicies: Policies = [
@@ -88,16 +90,27 @@ export const resourcePolicies: Policies = [
   restrictLoadBalancerServices,
 ];
 
-/** Checks that span resources (network policies, disruption budgets, autoscaling, namespaces, databases, cost). */
+/**
+ * Checks that span resources (network policies, disruption budgets, replicas and spread, autoscaling,
+ * namespaces, databases, cost).
+ */
 export const stackPolicies: Policies = [
   disallowReplicasWithHpa,
   enforceBudget,
   requireDatabaseFirewall,
   requireHpaMinReplicas,
+  requireMultipleReplicas,
   requireNamespacePsaLabels,
   requireNetworkPolicies,
   requirePodDisruptionBudget,
+  requireTopologySpread,
 ];
+
+/**
+ * Policies that judge a whole Pulumi stack rather than Kubernetes objects: the manifest check
+ * (`npm run policy`) leaves them out.
+ */
+export const STACK_ONLY_POLICIES: ReadonlySet<string> = new Set([enforceBudget.name]);
 
 /** Every policy of the k8s-platform pack. */
 export const policies: Policies = [...workloadPolicies, ...resourcePolicies, ...stackPolicies];

@@ -83,10 +83,68 @@ function messages(errors: readonly SchemaError[], obj: object): { unknown: strin
   return { unknown, invalid };
 }
 
+/** An object the validator walked through, and the keys it looked up. */
+interface Visit {
+  readonly target: Record<string, unknown>;
+  readonly path: readonly string[];
+  readonly read: Set<PropertyKey>;
+  enumerated: boolean;
+}
+
+/**
+ * Wraps an object so that every nested object the validator looks into records which keys it read.
+ * The compiled validators of kubernetes-models read each property their schema declares, and walk
+ * every key of a map (`additionalProperties`); a key no validator read is not in the schema. Objects
+ * the validator never looks into (free-form fields such as `managedFields[].fieldsV1`) are skipped.
+ */
+function recordingProxy(root: Record<string, unknown>): { proxy: object; visits: Visit[] } {
+  const visits: Visit[] = [];
+  const proxies = new WeakMap<object, object>();
+  const wrap = (target: Record<string, unknown>, path: readonly string[]): object => {
+    const known = proxies.get(target);
+    if (known) return known;
+    const visit: Visit = { target, path, read: new Set(), enumerated: false };
+    visits.push(visit);
+    const proxy = new Proxy(target, {
+      get(t, key, receiver) {
+        visit.read.add(key);
+        const value: unknown = Reflect.get(t, key, receiver);
+        if (typeof key === "string" && typeof value === "object" && value !== null && Object.hasOwn(t, key))
+          return wrap(value as Record<string, unknown>, [...path, key]);
+        return value;
+      },
+      has(t, key) {
+        visit.read.add(key);
+        return Reflect.has(t, key);
+      },
+      ownKeys(t) {
+        visit.enumerated = true;
+        return Reflect.ownKeys(t);
+      },
+    });
+    proxies.set(target, proxy);
+    return proxy;
+  };
+  return { proxy: wrap(root, []), visits };
+}
+
+/** Fields the schema does not know, as the API server's strict field validation names them. */
+function unknownFields(visits: readonly Visit[]): string[] {
+  const out: string[] = [];
+  for (const v of visits) {
+    if (Array.isArray(v.target) || v.enumerated || v.read.size === 0) continue;
+    for (const key of Object.keys(v.target)) {
+      if (!v.read.has(key) && v.target[key] !== undefined) out.push(formatPath([...v.path, key]));
+    }
+  }
+  return out;
+}
+
 /**
  * Validates every Kubernetes object against the Kubernetes OpenAPI schema bundled in
- * `kubernetes-models`, using the model class's validator on the object itself (no deep copy).
- * Errors are mandatory violations of `kubernetes-schema`; a field whose value is unknown during
+ * `kubernetes-models`, using the model class's validator on the object itself (no deep copy), and
+ * reports every field the schema does not have, as `kubectl apply` with strict field validation
+ * (the default) refuses it. Errors are mandatory violations of `kubernetes-schema`; a field whose value is unknown during
  * preview is reported as an advisory "cannot be checked during preview". Kinds without a model
  * (custom resources, Pulumi's helper types) are skipped.
  */
@@ -104,13 +162,14 @@ export async function validateKubernetesSchema(
       apiVersion: r.props.apiVersion ?? apiVersionFor(t),
       kind: r.props.kind ?? t.kind,
     };
+    const base = { policy: SCHEMA_POLICY, resource: r.urn };
+    const { proxy, visits } = recordingProxy(obj);
     try {
-      validate.call(obj);
+      validate.call(proxy);
     } catch (e) {
       const errors = (e as { errors?: SchemaError[] }).errors;
       if (!errors) throw e;
       const { unknown, invalid } = messages(errors, obj);
-      const base = { policy: SCHEMA_POLICY, resource: r.urn };
       for (const m of invalid) out.push({ ...base, enforcementLevel: "mandatory", message: m });
       for (const p of unknown) {
         out.push({
@@ -119,6 +178,13 @@ export async function validateKubernetesSchema(
           message: `cannot be checked during preview: ${p} is unknown`,
         });
       }
+    }
+    for (const field of unknownFields(visits)) {
+      out.push({
+        ...base,
+        enforcementLevel: "mandatory",
+        message: `unknown field "${field}" (the API server's strict field validation refuses it)`,
+      });
     }
   }
   return out;

@@ -7,8 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, StackFileError } from "../config";
 import { UsageError } from "./lib/cli";
-import { estimateCost } from "./lib/cost";
-import { costTable, generatedSection, MarkerError, replaceSection } from "./lib/costTable";
+import { costTable, estimateCost, generatedSection, MarkerError, replaceSection } from "../cost";
 import { evaluateStack } from "./lib/evaluate";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");

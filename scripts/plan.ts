@@ -20,9 +20,9 @@ import {
   PriceTableError,
   renderCost,
   renderCostDelta,
-} from "./lib/cost";
+} from "../cost";
 import { checkEvaluation } from "./lib/policyCheck";
-import { planDocument, renderTree, renderViolations } from "./lib/render";
+import { helmChartAdvisories, planDocument, renderTree, renderViolations } from "./lib/render";
 import { resolveCommit } from "./lib/worktree";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -33,7 +33,8 @@ async function main(argv: readonly string[]): Promise<number> {
   // A bad ref fails before the program runs.
   const baseCommit = options.diff === undefined ? undefined : resolveCommit(PROJECT_DIR, options.diff);
   const evaluation = await evaluateStack(PROJECT_DIR, options.stack);
-  const violations = await checkEvaluation(evaluation);
+  // The policies' verdicts, then what the plan could not check (Helm charts' rendered objects).
+  const violations = [...(await checkEvaluation(evaluation)), ...helmChartAdvisories(evaluation)];
   const cost = estimateCost(evaluation);
   if (options.diff !== undefined && baseCommit !== undefined) {
     const report = await diffReport(options, options.diff, baseCommit, evaluation, violations);

@@ -1,11 +1,12 @@
 // Manifest check: runs the policy pack and the Kubernetes schema over YAML that never passes through
-// the Pulumi program. Usage: npm run policy -- [--stack <name>] [--json] <file.yaml ...|->
-// Exit 0: no mandatory violation; 1: a mandatory violation; 2: unreadable input or bad usage.
+// the Pulumi program. Usage: npm run policy -- [--stack <name>] [--json] [--allow-empty] <file.yaml ...|->
+// Exit 0: no mandatory violation; 1: a mandatory violation; 2: unreadable input, an input without any
+// object (unless --allow-empty), or bad usage.
 import * as fs from "node:fs";
 import { loadPolicyConfig, type Violation } from "../policies/engine";
 import { checkManifests, ManifestError } from "../policies/manifest";
 
-const USAGE = "usage: npm run policy -- [--stack <name>] [--json] <file.yaml ...|->";
+const USAGE = "usage: npm run policy -- [--stack <name>] [--json] [--allow-empty] <file.yaml ...|->";
 
 class UsageError extends Error {}
 class HelpRequested extends Error {}
@@ -13,14 +14,17 @@ class HelpRequested extends Error {}
 interface Options {
   stack: string;
   json: boolean;
+  /** Accept an input without any Kubernetes object (an empty render) instead of failing. */
+  allowEmpty: boolean;
   files: string[];
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const opts: Options = { stack: "prod", json: false, files: [] };
+  const opts: Options = { stack: "prod", json: false, allowEmpty: false, files: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--json") opts.json = true;
+    else if (arg === "--allow-empty") opts.allowEmpty = true;
     else if (arg === "--stack") {
       const value = argv[++i];
       if (!value || value.startsWith("--")) throw new UsageError("--stack needs a stack name");
@@ -60,9 +64,21 @@ async function main(argv: readonly string[]): Promise<number> {
   const opts = parseArgs(argv);
   const config = loadPolicyConfig(opts.stack);
   const inputs = opts.files.map((f) => ({ source: f === "-" ? "<stdin>" : f, text: readInput(f) }));
-  const { objects, violations } = await checkManifests(inputs, config);
+  const result = await checkManifests(inputs, config);
+  const empty = result.inputs.filter((i) => i.objects === 0).map((i) => i.source);
+  // An empty render (a chart whose values switch everything off, a failed kustomize step) must not
+  // pass a CI gate as "no violations".
+  if (empty.length > 0 && !opts.allowEmpty) {
+    throw new ManifestError(
+      `${empty.join(", ")}: no Kubernetes objects, so nothing was checked ` +
+        "(pass --allow-empty if an empty input is expected)",
+    );
+  }
+  const { objects, violations } = result;
   process.stdout.write(
-    opts.json ? `${JSON.stringify({ violations }, null, 2)}\n` : report(violations, objects, opts.stack),
+    opts.json
+      ? `${JSON.stringify({ objects, violations }, null, 2)}\n`
+      : report(violations, objects, opts.stack),
   );
   return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
 }

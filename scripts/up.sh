@@ -45,8 +45,11 @@ doks)
   command -v doctl >/dev/null || need "doctl, for DigitalOcean stacks (the kubeconfig authenticates through it)"
   [ -n "${DIGITALOCEAN_TOKEN:-}" ] || need "DIGITALOCEAN_TOKEN, a DigitalOcean API token"
   docker_needed "to build and push the app's images"
-  if ! $local_state && [ -z "${PULUMI_BACKEND_URL:-}" ] && ! pulumi whoami >/dev/null 2>&1; then
-    need "the team's state backend: \`pulumi login\` (Pulumi Cloud) or PULUMI_BACKEND_URL=s3://<space>?endpoint=<region>.digitaloceanspaces.com&region=us-east-1 (see the README); --local-state keeps it on this machine instead"
+  # The backend in use: PULUMI_BACKEND_URL, else what `pulumi login` chose (`pulumi login --local`
+  # is a file backend too).
+  backend="${PULUMI_BACKEND_URL:-$({ pulumi whoami --json 2>/dev/null || true; } | sed -n 's/.*"url": *"\([^"]*\)".*/\1/p')}"
+  if ! $local_state && { [ -z "$backend" ] || [[ "$backend" == file://* ]]; }; then
+    need "the team's state backend, not one on this machine (${backend:-none}): \`pulumi login\` to Pulumi Cloud, as CI uses, or the S3-compatible backend the team shares (see the README); --local-state keeps it here anyway"
   fi
   ;;
 existing)

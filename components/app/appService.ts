@@ -1,8 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppConfig } from "../../config";
-import { componentLabels, spreadAcrossNodes } from "./labels";
-import { restrictedContainerSecurity, restrictedPodSecurity, TMP_MOUNT, TMP_VOLUME } from "./security";
+import {
+  componentLabels,
+  restrictedContainerSecurity,
+  restrictedPodSecurity,
+  spreadAcrossNodes,
+  TMP_MOUNT,
+  TMP_VOLUME,
+} from "../kube";
 
 /** The app images run as this numeric user and listen on this port (see app/README.md). */
 export const APP_UID = 10001;

@@ -2,10 +2,17 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppConfig } from "../../config";
 import { AppDatabase } from "../database";
-import { restrictedNamespace } from "../ingress/namespace";
+
 import { APP_PORT, AppService } from "./appService";
-import { componentLabels } from "./labels";
-import { createNetworkPolicies, DEFAULT_DENY, DNS_EGRESS, NamedPolicy, podsIn } from "./networkPolicies";
+import {
+  componentLabels,
+  createNetworkPolicies,
+  DEFAULT_DENY,
+  DNS_EGRESS,
+  NamedPolicy,
+  podsIn,
+  restrictedNamespace,
+} from "../kube";
 
 /** Where the ingress controller runs, and the TLS issuer when there is one. */
 export interface AppIngressArgs {

@@ -6,7 +6,3 @@ export { APP_PORT, APP_UID, AppService } from "./appService";
 export type { AppServiceArgs } from "./appService";
 export { appNetworkPolicies, AppStack } from "./appStack";
 export type { AppIngressArgs, AppStackArgs } from "./appStack";
-export { componentLabels } from "./labels";
-export { createNetworkPolicies, DEFAULT_DENY, DNS_EGRESS } from "./networkPolicies";
-export type { NamedPolicy } from "./networkPolicies";
-export { restrictedContainerSecurity, restrictedPodSecurity } from "./security";

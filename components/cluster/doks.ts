@@ -12,6 +12,9 @@ import { Cluster } from "./types";
  */
 export const SYSTEM_POOL = { size: "s-1vcpu-2gb", nodeCount: 1 } as const;
 
+/** The system pool's taint: workloads stay off it (CoreDNS tolerates it, as DigitalOcean's agents do). */
+export const SYSTEM_POOL_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule" } as const;
+
 /** Arguments of {@link DoksCluster}. */
 export interface DoksClusterArgs extends Omit<DoksClusterConfig, "provider"> {
   /** DigitalOcean tags for the cluster, its VPC and its nodes. */
@@ -40,7 +43,6 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
 
   constructor(name: string, args: DoksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:cluster:DoksCluster", name, {}, opts);
-    const child = { parent: this };
     const protect = args.protect ?? false;
     const tags = [...args.tags];
 
@@ -83,6 +85,9 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
           autoScale: false,
           tags,
           labels: { "platform/pool": "system" },
+          // Only what tolerates it (CoreDNS and DigitalOcean's own agents) runs here; the workloads
+          // go to the workers pool, as on AKS's and GKE's system pools.
+          taints: [SYSTEM_POOL_TAINT],
         },
       },
       {
@@ -98,9 +103,9 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
       },
     );
 
-    // Named by its size: a new size is a new pool, created before the old one is deleted (Pulumi's
-    // create-before-delete replacement), so the cluster never runs short of nodes.
-    new digitalocean.KubernetesNodePool(
+    // Named by its size: a new size is a new pool, created (at its fixed count, or an autoscaled
+    // pool's minimum) before the old one is deleted (Pulumi's create-before-delete replacement).
+    const workers = new digitalocean.KubernetesNodePool(
       `${name}-workers`,
       {
         clusterId: cluster.id,
@@ -132,7 +137,13 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
           }),
         ),
     );
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, child);
+    // Nothing is deployed before the workers pool exists: the system node takes no workloads.
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: this.kubeconfig },
+      { parent: this, dependsOn: [workers] },
+    );
+    warnWhenBehind(cluster, name, args, this);
 
     this.registerOutputs({
       clusterName: this.clusterName,
@@ -143,48 +154,49 @@ export class DoksCluster extends pulumi.ComponentResource implements Cluster {
 }
 
 /**
- * The version to create the cluster at: the newest patch of `versionPrefix` DigitalOcean offers
- * (never `latest`, which would show a replacement on every preview). For a cluster that already
- * exists, the version it runs: the program reads it back instead of re-resolving the prefix, so a
- * patch DigitalOcean publishes changes nothing, and a prefix that is no longer offered does not
- * break the preview. It warns when the running version is behind what the stack asks for.
- * @throws ResourceError when the cluster does not exist yet and nothing matches the prefix.
+ * The version to create the cluster at: the newest patch of `versionPrefix` that DigitalOcean
+ * offers (never `latest`, which would show a replacement on every preview). It matters only at
+ * creation: the cluster ignores later changes of `version` (see {@link DoksCluster}), so a patch
+ * DigitalOcean publishes changes nothing. When nothing matches the prefix any more, a running
+ * cluster is fine: the preview warns that a new cluster could not be created, and does not fail.
  */
 export function kubernetesVersion(
   name: string,
-  args: Pick<DoksClusterArgs, "versionPrefix" | "autoUpgrade">,
+  args: Pick<DoksClusterArgs, "versionPrefix">,
   parent: pulumi.Resource,
 ): pulumi.Output<string> {
-  const opts = { parent };
-  // An invoke fails for a cluster that does not exist (yet): that is the one case to create.
-  const running = pulumi.output(
-    digitalocean.getKubernetesCluster({ name }, opts).then(
-      (cluster) => cluster.version,
-      () => undefined,
-    ),
-  );
-  const offered = digitalocean.getKubernetesVersionsOutput({ versionPrefix: args.versionPrefix }, opts);
-  return pulumi.all([running, offered]).apply(([current, versions]) => {
-    if (current !== undefined) {
-      const behind = newerOffered(current, args.versionPrefix, versions.validVersions);
-      if (behind)
-        pulumi.log.warn(
-          `${name} runs Kubernetes ${current}; ${behind} is offered. ${
-            args.autoUpgrade && minorOf(behind) === minorOf(current)
-              ? "DigitalOcean applies it in the maintenance window (autoUpgrade)."
-              : `Upgrade it in a maintenance window: doctl kubernetes cluster upgrade ${name} --version ${behind}`
-          }`,
-          parent,
-        );
-      return current;
-    }
-    if (!versions.latestVersion) {
-      throw new pulumi.ResourceError(
-        `platform:kubernetesVersionPrefix: DigitalOcean offers no version starting with "${args.versionPrefix}" (offered: ${versions.validVersions.join(", ")})`,
-        parent,
-      );
-    }
-    return versions.latestVersion;
+  const offered = digitalocean.getKubernetesVersionsOutput({ versionPrefix: args.versionPrefix }, { parent });
+  return offered.apply((versions) => {
+    if (versions.latestVersion) return versions.latestVersion;
+    pulumi.log.warn(
+      `platform:kubernetesVersionPrefix: DigitalOcean offers no version starting with "${args.versionPrefix}" (offered: ${versions.validVersions.join(", ")}): a running ${name} keeps its version, but a new one cannot be created with this prefix`,
+      parent,
+    );
+    // Ignored for a running cluster; refused by DigitalOcean for a new one, after the warning.
+    return args.versionPrefix;
+  });
+}
+
+/**
+ * Warns when DigitalOcean offers a newer version than the cluster runs: a patch (applied in the
+ * maintenance window with `autoUpgrade`, else by hand) or the newer minor the prefix asks for.
+ */
+function warnWhenBehind(
+  cluster: digitalocean.KubernetesCluster,
+  name: string,
+  args: Pick<DoksClusterArgs, "versionPrefix" | "autoUpgrade">,
+  parent: pulumi.Resource,
+): void {
+  const offered = digitalocean.getKubernetesVersionsOutput({}, { parent });
+  pulumi.all([cluster.version, offered]).apply(([current, versions]) => {
+    if (!current) return;
+    const behind = newerOffered(current, args.versionPrefix, versions.validVersions);
+    if (!behind) return;
+    const how =
+      args.autoUpgrade && minorOf(behind) === minorOf(current)
+        ? "DigitalOcean applies it in the maintenance window (autoUpgrade)."
+        : `Upgrade it in a maintenance window: doctl kubernetes cluster upgrade ${name} --version ${behind}`;
+    pulumi.log.warn(`${name} runs Kubernetes ${current}; ${behind} is offered. ${how}`, parent);
   });
 }
 

@@ -2,9 +2,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { InClusterDatabaseConfig } from "../../config";
-import { componentLabels } from "../app/labels";
-import { restrictedContainerSecurity, restrictedPodSecurity, TMP_MOUNT, TMP_VOLUME } from "../app/security";
-import { NamedPolicy } from "../app/networkPolicies";
+import {
+  componentLabels,
+  NamedPolicy,
+  restrictedContainerSecurity,
+  restrictedPodSecurity,
+  TMP_MOUNT,
+  TMP_VOLUME,
+} from "../kube";
 import { AppDatabase } from "./types";
 
 /** The postgres user of the official Debian-based image. */

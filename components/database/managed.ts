@@ -2,7 +2,7 @@ import * as digitalocean from "@pulumi/digitalocean";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ManagedDatabaseConfig } from "../../config";
-import { NamedPolicy } from "../app/networkPolicies";
+import { NamedPolicy } from "../kube";
 import { AppDatabase } from "./types";
 
 /** Arguments of {@link ManagedPostgres}. */

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NamedPolicy } from "../app/networkPolicies";
+import { NamedPolicy } from "../kube";
 
 /** What the app needs from its database, wherever it runs. */
 export interface AppDatabase {

@@ -7,8 +7,8 @@ import {
   HTTPS_AND_API_EGRESS,
   NamedPolicy,
   podsIn,
-} from "../app/networkPolicies";
-import { restrictedNamespace } from "./namespace";
+  restrictedNamespace,
+} from "../kube";
 import { TRAEFIK_NAMESPACE } from "./traefik";
 import { CERT_MANAGER_CHART_REPO, CERT_MANAGER_CHART_VERSION } from "./versions";
 
@@ -53,7 +53,9 @@ export class CertManager extends pulumi.ComponentResource {
   constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:ingress:CertManager", name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
-    const chart = (args.install ?? true) ? this.install(name, args) : undefined;
+    // What the issuer waits for: the chart (its webhooks' CA bundle) and the network policies that
+    // let the API server reach the webhook.
+    const installed = (args.install ?? true) ? this.install(name, args) : [];
 
     const issuerName = `letsencrypt-${args.acmeServer}`;
     const issuer = new k8s.apiextensions.CustomResource(
@@ -75,14 +77,14 @@ export class CertManager extends pulumi.ComponentResource {
         },
       },
       // The ClusterIssuer CRD comes with the chart.
-      { ...k8sOpts, dependsOn: chart ? [chart] : [] },
+      { ...k8sOpts, dependsOn: installed },
     );
     this.issuerName = issuer.metadata.name;
     this.registerOutputs({ issuerName: this.issuerName });
   }
 
   /** The chart in a restricted namespace of its own, with its network policies. */
-  private install(name: string, args: CertManagerArgs): k8s.helm.v4.Chart {
+  private install(name: string, args: CertManagerArgs): pulumi.Resource[] {
     const k8sOpts = { parent: this, provider: args.provider };
     const namespace = restrictedNamespace(`${name}-ns`, "cert-manager", k8sOpts);
     const chart = new k8s.helm.v4.Chart(
@@ -95,28 +97,16 @@ export class CertManager extends pulumi.ComponentResource {
         namespace: namespace.metadata.name,
         values: certManagerValues(),
       },
-      // The CRDs outlive the chart (and the stack): deleting them deletes every Certificate and
-      // issuer in the cluster. Helm's `resource-policy: keep` means nothing to Pulumi.
-      { ...k8sOpts, dependsOn: [namespace], transforms: [retainCustomResourceDefinitions] },
+      { ...k8sOpts, dependsOn: [namespace] },
     );
-    createNetworkPolicies(name, namespace.metadata.name, certManagerNetworkPolicies(args.ingressController), {
-      ...k8sOpts,
-      dependsOn: [namespace],
-    });
-    return chart;
+    const policies = createNetworkPolicies(
+      name,
+      namespace.metadata.name,
+      certManagerNetworkPolicies(args.ingressController),
+      { ...k8sOpts, dependsOn: [namespace] },
+    );
+    return [chart, ...policies];
   }
-}
-
-/**
- * Keeps the chart's CustomResourceDefinitions on delete (`retainOnDelete`): a `pulumi destroy`, or
- * turning `tls` off, leaves them and therefore every cert-manager object of other owners in place.
- */
-export function retainCustomResourceDefinitions(
-  args: pulumi.ResourceTransformArgs,
-): pulumi.ResourceTransformResult | undefined {
-  return args.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition"
-    ? { props: args.props, opts: pulumi.mergeOptions(args.opts, { retainOnDelete: true }) }
-    : undefined;
 }
 
 /**
@@ -131,9 +121,12 @@ export const WEBHOOK_CA_BUNDLE_WAIT = {
 };
 
 /**
- * Chart values: CRDs installed (kept by {@link retainCustomResourceDefinitions}, not Helm's
- * `crds.keep`), the webhooks awaited until their CA bundle is injected, the hook job that `helm.v4`
- * would not run switched off, every component bounded and restricted.
+ * Chart values: CRDs installed and kept on delete (`crds.keep` annotates them
+ * `helm.sh/resource-policy: keep`, which `helm.v4.Chart` turns into `retainOnDelete`:
+ * pulumi-kubernetes `provider/pkg/provider/helm/v4/chart.go`, `preregister`), so that turning TLS
+ * off or destroying the stack never deletes other owners' Certificates and issuers; the webhooks
+ * awaited until their CA bundle is injected; the hook job that `helm.v4` would not run switched
+ * off; every component bounded and restricted.
  */
 export function certManagerValues(): Record<string, unknown> {
   const resources = { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
@@ -145,7 +138,7 @@ export function certManagerValues(): Record<string, unknown> {
   };
   const component = { resources, securityContext: podSecurity, containerSecurityContext: containerSecurity };
   return {
-    crds: { enabled: true, keep: false },
+    crds: { enabled: true, keep: true },
     ...component,
     webhook: {
       ...component,
@@ -172,7 +165,7 @@ export function certManagerNetworkPolicies(controller: IngressControllerPods): N
         egress: [
           DNS_EGRESS,
           HTTPS_AND_API_EGRESS,
-          { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 80 }] },
+          { ports: [{ protocol: "TCP", port: 80 }] },
           // The HTTP-01 self-check to the load balancer's address is routed inside the cluster straight
           // to the controller's pods, where an ipBlock does not match: allow them by selector.
           { to: [podsIn(controller.namespace, controller.labels)], ...controllerPorts(controller) },

@@ -2,11 +2,9 @@ export {
   CertManager,
   certManagerNetworkPolicies,
   certManagerValues,
-  retainCustomResourceDefinitions,
   WEBHOOK_CA_BUNDLE_WAIT,
 } from "./certManager";
 export type { CertManagerArgs, IngressControllerPods } from "./certManager";
-export { restrictedNamespace, restrictedPodSecurityLabels } from "./namespace";
 export {
   Traefik,
   TRAEFIK_INGRESS_CLASS,

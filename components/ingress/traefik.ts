@@ -1,14 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { spreadAcrossNodes } from "../app/labels";
 import {
   createNetworkPolicies,
   DEFAULT_DENY,
   DNS_EGRESS,
   HTTPS_AND_API_EGRESS,
   NamedPolicy,
-} from "../app/networkPolicies";
-import { restrictedNamespace } from "./namespace";
+  restrictedNamespace,
+  spreadAcrossNodes,
+} from "../kube";
 import { TRAEFIK_CHART_REPO, TRAEFIK_CHART_VERSION } from "./versions";
 
 /** How the controller is reached from outside the cluster. */

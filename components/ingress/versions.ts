@@ -9,6 +9,3 @@ export const TRAEFIK_CHART_REPO = "https://traefik.github.io/charts";
 // renovate: datasource=helm registryUrl=https://charts.jetstack.io depName=cert-manager
 export const CERT_MANAGER_CHART_VERSION = "v1.21.1";
 export const CERT_MANAGER_CHART_REPO = "https://charts.jetstack.io";
-
-/** Pod Security Admission version the namespaces pin their labels to. */
-export const PSA_VERSION = "v1.33";

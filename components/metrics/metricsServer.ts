@@ -6,8 +6,8 @@ import {
   DNS_EGRESS,
   HTTPS_AND_API_EGRESS,
   NamedPolicy,
-} from "../app/networkPolicies";
-import { restrictedNamespace } from "../ingress/namespace";
+  restrictedNamespace,
+} from "../kube";
 import { METRICS_SERVER_CHART_REPO, METRICS_SERVER_CHART_VERSION } from "./versions";
 
 /** Arguments of {@link MetricsServer}. */
@@ -81,14 +81,14 @@ export function metricsServerValues(replicas: number): Record<string, unknown> {
 /**
  * Default deny in its namespace, then: the API server's aggregation layer calling the metrics API
  * (from an address the program does not know on DOKS, so from anywhere, on that port only), and
- * metrics-server reaching the kubelets, DNS and the API server.
+ * metrics-server reaching the kubelets, DNS and the API server (each by port).
  */
 export function metricsServerNetworkPolicies(): NamedPolicy[] {
   const secure = [{ protocol: "TCP", port: SECURE_PORT }];
   return [
     DEFAULT_DENY,
     {
-      name: "metrics-api",
+      name: "metrics-server-api",
       spec: {
         podSelector: { matchLabels: POD_LABELS },
         policyTypes: ["Ingress"],
@@ -103,7 +103,8 @@ export function metricsServerNetworkPolicies(): NamedPolicy[] {
         egress: [
           DNS_EGRESS,
           HTTPS_AND_API_EGRESS,
-          { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: secure },
+          // The kubelets by port alone: an ipBlock does not match node addresses under Cilium.
+          { ports: secure },
         ],
       },
     },

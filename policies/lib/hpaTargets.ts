@@ -23,3 +23,14 @@ export function hpaTargets(objects: readonly KubeObject[]): Map<string, HpaTarge
   }
   return map;
 }
+
+/**
+ * The replica count a workload runs with: an HPA's minimum (or the declared count, if higher) when
+ * an HPA scales it, else `spec.replicas`, 1 when unset (the Kubernetes default).
+ */
+export function effectiveReplicas(w: KubeObject, hpas: ReadonlyMap<string, HpaTarget>): number {
+  const replicas = record(w.props.spec).replicas;
+  const hpaMin = hpas.get(`${w.namespace}/${w.kind}/${w.name}`)?.minReplicas;
+  if (hpaMin !== undefined) return Math.max(hpaMin, typeof replicas === "number" ? replicas : 0);
+  return typeof replicas === "number" ? replicas : 1;
+}

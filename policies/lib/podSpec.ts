@@ -85,6 +85,23 @@ export function containersOf(
   return out;
 }
 
+/**
+ * Whether the pod declares `spec.os.name: windows`. Since v1.25 Pod Security exempts such pods from
+ * the Linux-only restricted controls (privilege escalation, capabilities, seccomp), and the API
+ * server refuses those fields on them.
+ */
+export function isWindowsPod(pod: PodSpecRef): boolean {
+  return record(pod.spec.os).name === "windows";
+}
+
+/**
+ * Whether the pod runs in a user namespace (`spec.hostUsers: false`). Since v1.35 Pod Security relaxes
+ * the run-as-non-root, run-as-user and (baseline only) /proc mount controls for such pods.
+ */
+export function inUserNamespace(pod: PodSpecRef): boolean {
+  return pod.spec.hostUsers === false;
+}
+
 /** The pod's volumes with their paths. */
 export function volumesOf(pod: PodSpecRef): { volume: Record<string, unknown>; path: string }[] {
   return records(pod.spec.volumes).map((volume, i) => ({ volume, path: `${pod.path}.volumes[${i}]` }));

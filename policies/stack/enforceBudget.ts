@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
-import { estimateCost, formatRange, PRICE_TABLE_FILE } from "../../scripts/lib/cost";
+import { estimateCost, formatRange, PRICE_TABLE_FILE } from "../../cost";
 import { type BaseConfig, readConfig, withExemptions } from "../lib/define";
 import { findExemption } from "../lib/exemptions";
 
@@ -28,7 +28,7 @@ const configSchema: PolicyConfigSchema = withExemptions({
 const dollars = (n: number) => `$${n.toFixed(2)}`;
 
 /**
- * The stack's estimated monthly cost (scripts/lib/cost.ts over the declared resources, priced from
+ * The stack's estimated monthly cost (cost/estimate.ts over the declared resources, priced from
  * pricing/digitalocean.json) stays within `maxMonthlyUsd`. The estimate's maximum counts, so an
  * autoscaling pool is budgeted at its largest size; exactly the budget passes. Exempted resources are
  * left out of the estimate. Without `maxMonthlyUsd` the policy checks nothing.

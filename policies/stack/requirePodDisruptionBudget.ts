@@ -1,10 +1,11 @@
 import { stackPolicy } from "../lib/define";
 import { record } from "../lib/paths";
 import { selectorMatches } from "../lib/selectors";
-import { byNamespace, type KubeObject, kubernetesObjects } from "../lib/stackObjects";
-import { hpaTargets } from "../lib/hpaTargets";
+import { byNamespace, kubernetesObjects } from "../lib/stackObjects";
+import { effectiveReplicas, hpaTargets } from "../lib/hpaTargets";
 
-const REPLICATED: ReadonlySet<string> = new Set([
+/** Kinds that run a number of identical pods. */
+export const REPLICATED: ReadonlySet<string> = new Set([
   "Deployment",
   "StatefulSet",
   "ReplicaSet",
@@ -26,12 +27,6 @@ export function allowsDisruption(spec: Record<string, unknown>, replicas: number
   return true;
 }
 
-function replicasOf(w: KubeObject, hpaMin: number | undefined): number {
-  const replicas = record(w.props.spec).replicas;
-  const declared = typeof replicas === "number" ? replicas : 1;
-  return hpaMin !== undefined ? Math.max(hpaMin, typeof replicas === "number" ? replicas : 0) : declared;
-}
-
 /**
  * Replicated workloads (2+ replicas, or an HPA minimum of 2+) have a PodDisruptionBudget that selects
  * their pods and still allows one voluntary disruption, so node drains neither take them down nor hang.
@@ -46,7 +41,7 @@ export const requirePodDisruptionBudget = stackPolicy({
     const hpas = hpaTargets(objects);
     for (const w of objects) {
       if (!w.pod || !REPLICATED.has(w.kind)) continue;
-      const replicas = replicasOf(w, hpas.get(`${w.namespace}/${w.kind}/${w.name}`)?.minReplicas);
+      const replicas = effectiveReplicas(w, hpas);
       if (replicas < 2) continue;
       const labels = record(w.pod.metadata.labels);
       const matching = (pdbs.get(w.namespace) ?? []).filter((p) =>

@@ -2,7 +2,10 @@ import { workloadPolicy } from "../lib/define";
 
 const FIELDS = ["hostNetwork", "hostPID", "hostIPC"] as const;
 
-/** Pod Security Standards baseline, "Host Namespaces": no hostNetwork, hostPID or hostIPC. */
+/**
+ * Pod Security Standards baseline, "Host Namespaces", as `policy/check_hostNamespaces.go` of
+ * k8s.io/pod-security-admission decides it: `hostNetwork`, `hostPID` and `hostIPC` are unset or false.
+ */
 export const disallowHostNamespaces = workloadPolicy({
   name: "disallow-host-namespaces",
   description:

@@ -2,7 +2,11 @@ import { workloadPolicy } from "../lib/define";
 import { records } from "../lib/paths";
 import { containersOf } from "../lib/podSpec";
 
-/** Pod Security Standards baseline, "Host Ports": no container port bound to a host port. */
+/**
+ * Pod Security Standards baseline, "Host Ports", as `policy/check_hostPorts.go` of
+ * k8s.io/pod-security-admission decides it: every `ports[*].hostPort` of every container list is
+ * unset or 0.
+ */
 export const disallowHostPorts = workloadPolicy({
   name: "disallow-host-ports",
   description: "Containers do not bind host ports (Pod Security Standards baseline).",

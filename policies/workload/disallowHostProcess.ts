@@ -2,7 +2,11 @@ import { workloadPolicy } from "../lib/define";
 import { record } from "../lib/paths";
 import { containersOf } from "../lib/podSpec";
 
-/** Pod Security Standards baseline, "HostProcess": no Windows HostProcess pod or container. */
+/**
+ * Pod Security Standards baseline, "HostProcess", as `policy/check_windowsHostProcess.go` of
+ * k8s.io/pod-security-admission decides it: `windowsOptions.hostProcess` is unset or false on the pod
+ * and on every container list.
+ */
 export const disallowHostProcess = workloadPolicy({
   name: "disallow-host-process",
   description: "Pods do not run Windows HostProcess containers (Pod Security Standards baseline).",

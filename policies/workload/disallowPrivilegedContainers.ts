@@ -2,7 +2,11 @@ import { workloadPolicy } from "../lib/define";
 import { containersOf } from "../lib/podSpec";
 import { containerSecurity } from "../lib/securityContext";
 
-/** Pod Security Standards baseline, "Privileged Containers": no container sets `privileged: true`. */
+/**
+ * Pod Security Standards baseline, "Privileged Containers", as `policy/check_privileged.go` of
+ * k8s.io/pod-security-admission decides it: `securityContext.privileged` is unset or false in every
+ * container list.
+ */
 export const disallowPrivilegedContainers = workloadPolicy({
   name: "disallow-privileged-containers",
   description: "Containers are not privileged (Pod Security Standards baseline).",

@@ -9,11 +9,13 @@ const HANDLERS = [
   ["lifecycle", "postStart"],
   ["lifecycle", "preStop"],
 ] as const;
-const LOCAL_HOSTS: ReadonlySet<string> = new Set(["", "localhost", "127.0.0.1", "::1"]);
 
 /**
- * Pod Security Standards baseline (v1.34+), "Probes / Lifecycle Hooks": probes and lifecycle handlers
- * do not send `httpGet` or `tcpSocket` traffic to another host.
+ * Pod Security Standards baseline (v1.34+), "Probes / Lifecycle Hooks", as
+ * `policy/check_hostProbesAndhostLifecycle.go` of k8s.io/pod-security-admission decides it: the
+ * `host` of every `httpGet` and `tcpSocket` action of the liveness, readiness and startup probes and
+ * of the postStart and preStop handlers, in every container list, is unset or empty. Any other value
+ * is refused, loopback included: `127.0.0.1`, `localhost` or `::1` make the kubelet probe the node.
  */
 export const disallowProbeHost = workloadPolicy({
   name: "disallow-probe-host",
@@ -26,8 +28,11 @@ export const disallowProbeHost = workloadPolicy({
         for (const key of handlerPath) handler = record(handler[key]);
         for (const action of ["httpGet", "tcpSocket"]) {
           const host = record(handler[action]).host;
-          if (host !== undefined && !LOCAL_HOSTS.has(String(host))) {
-            report(`${c.label}: ${handlerPath.join(".")}.${action}.host is ${JSON.stringify(host)}`);
+          if (host !== undefined && host !== null && host !== "") {
+            report(
+              `${c.label}: ${handlerPath.join(".")}.${action}.host is ${JSON.stringify(host)}; ` +
+                "leave it unset (the pod's IP)",
+            );
           }
         }
       }

@@ -1,12 +1,15 @@
 import { workloadPolicy } from "../lib/define";
 import { record } from "../lib/paths";
-import { containersOf } from "../lib/podSpec";
+import { containersOf, inUserNamespace } from "../lib/podSpec";
 import { resolveSecurity } from "../lib/securityContext";
 
 /**
- * Every container runs as non-root on the merged pod/container security context: the effective
- * `runAsNonRoot` is true, the effective `runAsUser` is not 0, and no level sets `runAsNonRoot: false`
- * (Pod Security Standards restricted: "Running as Non-root" and "Running as Non-root user").
+ * Pod Security Standards restricted, "Running as Non-root" and "Running as Non-root user", as
+ * `policy/check_runAsNonRoot.go` and `policy/check_runAsUser.go` of k8s.io/pod-security-admission
+ * decide them, on the merged pod/container security context of every container list:
+ * `runAsNonRoot` is true on the pod or on every container, no level sets `runAsNonRoot: false`, and no
+ * level sets `runAsUser: 0`. Since v1.35 a pod in a user namespace (`hostUsers: false`) is exempt from
+ * both checks. Windows pods are not exempt (`runAsNonRoot` applies to them too).
  */
 export const requireNonRoot = workloadPolicy({
   name: "require-non-root",
@@ -15,6 +18,7 @@ export const requireNonRoot = workloadPolicy({
   enforcementLevel: "mandatory",
   remediationSteps: "Set securityContext.runAsNonRoot: true (pod or container) and a non-zero runAsUser.",
   check: ({ pod, report }) => {
+    if (inUserNamespace(pod)) return;
     if (record(pod.spec.securityContext).runAsNonRoot === false) {
       report(`${pod.path}.securityContext.runAsNonRoot is false`);
     }

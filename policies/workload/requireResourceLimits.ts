@@ -15,6 +15,8 @@ function isSet(value: unknown): boolean {
 /**
  * Containers and init containers request memory and CPU and set a memory limit (and a CPU limit
  * when `requireCpuLimit`). Ephemeral containers are skipped: the API does not allow them resources.
+ * A container with limits but no requests is reported too, with a note: the API server defaults a
+ * missing request to its limit, which hides the decision the rule asks for.
  */
 export const requireResourceLimits = workloadPolicy<ResourceLimitsConfig>({
   name: "require-resource-limits",
@@ -37,7 +39,17 @@ export const requireResourceLimits = workloadPolicy<ResourceLimitsConfig>({
       if (!isSet(requests.memory)) missing.push("resources.requests.memory");
       if (config.requireCpuLimit && !isSet(limits.cpu)) missing.push("resources.limits.cpu");
       if (!isSet(limits.memory)) missing.push("resources.limits.memory");
-      if (missing.length > 0) report(`${c.label}: missing ${missing.join(", ")}`);
+      if (missing.length === 0) continue;
+      // Kubernetes copies a limit into a missing request (API defaulting), so the container would be
+      // admitted with requests equal to its limits: the rule still asks for requests set on purpose.
+      const copied = ["cpu", "memory"].filter((r) => !isSet(requests[r]) && isSet(limits[r]));
+      const note =
+        copied.length === 0
+          ? ""
+          : `; Kubernetes copies resources.limits.${copied.join(" and resources.limits.")} into the missing ` +
+            `request${copied.length > 1 ? "s" : ""}, so the container would request as much as its limit: ` +
+            "set the requests explicitly to what it needs";
+      report(`${c.label}: missing ${missing.join(", ")}${note}`);
     }
   },
 });

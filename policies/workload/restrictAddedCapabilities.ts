@@ -19,7 +19,12 @@ export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
   "SYS_CHROOT",
 ]);
 
-/** Pod Security Standards baseline, "Capabilities": only the default capabilities may be added. */
+/**
+ * Pod Security Standards baseline, "Capabilities", as `policy/check_capabilities_baseline.go` of
+ * k8s.io/pod-security-admission decides it: `capabilities.add` of every container list holds only
+ * names of the default set (exact, case-sensitive; `NET_RAW` and `ALL` are refused). Windows pods are
+ * not exempt at this level.
+ */
 export const restrictAddedCapabilities = workloadPolicy({
   name: "restrict-added-capabilities",
   description: "Containers add no capability beyond the baseline set (Pod Security Standards baseline).",

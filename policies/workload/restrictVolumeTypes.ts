@@ -15,7 +15,38 @@ export const ALLOWED_VOLUME_TYPES: ReadonlySet<string> = new Set([
   "secret",
 ]);
 
-/** Pod Security Standards restricted, "Volume Types": only the allowed volume sources. */
+// The other inline sources of the Volume API (the restricted fields of the upstream check). A key that
+// is neither is not a volume source: the schema check reports it as an unknown field.
+const RESTRICTED_VOLUME_TYPES: ReadonlySet<string> = new Set([
+  "hostPath",
+  "gcePersistentDisk",
+  "awsElasticBlockStore",
+  "gitRepo",
+  "nfs",
+  "iscsi",
+  "glusterfs",
+  "rbd",
+  "flexVolume",
+  "cinder",
+  "cephfs",
+  "flocker",
+  "fc",
+  "azureFile",
+  "vsphereVolume",
+  "quobyte",
+  "azureDisk",
+  "portworxVolume",
+  "photonPersistentDisk",
+  "scaleIO",
+  "storageos",
+]);
+
+/**
+ * Pod Security Standards restricted, "Volume Types", as `policy/check_restrictedVolumes.go` of
+ * k8s.io/pod-security-admission decides it: every volume's source is one of the allowed ones. A
+ * source set to null counts as unset; a volume with no source at all is defaulted to emptyDir by the
+ * API server, so it passes.
+ */
 export const restrictVolumeTypes = workloadPolicy({
   name: "restrict-volume-types",
   description:
@@ -23,8 +54,9 @@ export const restrictVolumeTypes = workloadPolicy({
   enforcementLevel: "mandatory",
   check: ({ pod, report }) => {
     for (const { volume, path } of volumesOf(pod)) {
-      const sources = Object.keys(volume).filter((k) => k !== "name" && volume[k] !== undefined);
-      const banned = sources.filter((k) => !ALLOWED_VOLUME_TYPES.has(k));
+      const sources = Object.keys(volume).filter((k) => volume[k] !== undefined && volume[k] !== null);
+      if (sources.some((k) => ALLOWED_VOLUME_TYPES.has(k))) continue;
+      const banned = sources.filter((k) => RESTRICTED_VOLUME_TYPES.has(k));
       if (banned.length > 0)
         report(`${path} "${str(volume.name) ?? ""}": volume type ${banned.join(", ")} is not allowed`);
     }

@@ -12,6 +12,10 @@ export interface PlanResource {
   readonly protect?: boolean;
   /** Input paths the engine does not diff (`ignoreChanges`); absent in older plans. */
   readonly ignoreChanges?: readonly string[];
+  /** For each input, the URNs its value comes from; absent in older plans. */
+  readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
+  /** URN of the provider resource it is created with; absent for default providers and older plans. */
+  readonly provider?: string | null;
   /** Inputs with unknowns already marked and secrets masked leaf by leaf. */
   readonly inputs: unknown;
 }
@@ -62,7 +66,6 @@ export function diffPlans(before: readonly PlanResource[], after: readonly PlanR
   const added = after.filter((r) => !old.has(r.urn)).map(ref);
   const removed = before.filter((r) => !now.has(r.urn)).map(ref);
   const changed: ResourceChange[] = [];
-  let unchanged = 0;
   for (const resource of after) {
     const previous = old.get(resource.urn);
     if (!previous) continue;
@@ -72,8 +75,7 @@ export function diffPlans(before: readonly PlanResource[], after: readonly PlanR
       (f) => !ignored.some((p) => covers(p, f.path)),
     );
     const protect = { before: previous.protect ?? false, after: resource.protect ?? false };
-    if (fields.length === 0 && protect.before === protect.after) unchanged++;
-    else
+    if (fields.length > 0 || protect.before !== protect.after)
       changed.push({
         ...ref(resource),
         fields,
@@ -81,7 +83,51 @@ export function diffPlans(before: readonly PlanResource[], after: readonly PlanR
         ...(protect.before !== protect.after ? { protect } : {}),
       });
   }
-  return { added: byUrn(added), removed: byUrn(removed), changed: byUrn(changed), unchanged };
+  const all = replacedThroughDependencies(
+    after.filter((r) => old.has(r.urn)),
+    changed,
+  );
+  const unchanged = after.filter((r) => old.has(r.urn)).length - all.length;
+  return { added: byUrn(added), removed: byUrn(removed), changed: byUrn(all), unchanged };
+}
+
+/**
+ * Adds what a replacement replaces in turn: a resource whose replacing input takes its value from
+ * a replaced resource (a cluster's `vpcUuid` from a new VPC), and every resource created with a
+ * replaced provider (the objects of a replaced cluster). Their own inputs often look unchanged in
+ * a plan (the new ID is unknown until deploy), so this follows the dependencies instead.
+ */
+function replacedThroughDependencies(
+  resources: readonly PlanResource[],
+  changed: readonly ResourceChange[],
+): ResourceChange[] {
+  const byUrn = new Map(changed.map((c) => [c.urn, c]));
+  const names = new Map(resources.map((r) => [r.urn, r.name]));
+  const replaced = () => new Set([...byUrn.values()].filter((c) => c.replacedBecause).map((c) => c.urn));
+  for (let grew = true; grew;) {
+    grew = false;
+    const gone = replaced();
+    for (const resource of resources) {
+      if (gone.has(resource.urn)) continue;
+      const forcing = replacingPaths(resource.type);
+      const reasons = Object.entries(resource.propertyDependencies ?? {})
+        .filter(
+          ([key, deps]) =>
+            forcing.some((p) => p === key || p.startsWith(`${key}.`)) && deps.some((d) => gone.has(d)),
+        )
+        .map(
+          ([key, deps]) =>
+            `${key} (${names.get(deps.find((d) => gone.has(d))!) ?? "a replaced resource"} is replaced)`,
+        );
+      if (resource.provider && gone.has(resource.provider))
+        reasons.push(`provider (${names.get(resource.provider) ?? "its provider"} is replaced)`);
+      if (reasons.length === 0) continue;
+      const current = byUrn.get(resource.urn);
+      byUrn.set(resource.urn, { ...(current ?? { ...ref(resource), fields: [] }), replacedBecause: reasons });
+      grew = true;
+    }
+  }
+  return [...byUrn.values()];
 }
 
 /** Which changed fields replace the resource, and which the API server will refuse. */

@@ -1,6 +1,6 @@
 // The desired-state diff as a pull-request comment (Markdown) and as one JSON document.
 import type { Violation } from "../../policies/engine";
-import type { CostDelta, UsdRange } from "./cost";
+import type { CostDelta, UsdRange } from "../../cost";
 import { FieldChange, PlanDiff, ResourceChange, ResourceRef } from "./diff";
 import { UNKNOWN_MARKER } from "./render";
 

@@ -41,6 +41,10 @@ export interface PlannedResource {
   readonly ignoreChanges: readonly string[];
   /** Whether Pulumi leaves the object behind when it deletes the resource (`retainOnDelete`). */
   readonly retainOnDelete: boolean;
+  /** Earlier names or URNs whose state this resource takes over (`aliases`). */
+  readonly aliases: readonly string[];
+  /** URN of the explicit provider it is created with; null for a default provider. */
+  readonly provider: string | null;
   /** Inputs as plain JSON; unknown values are {@link UNKNOWN}, secrets are {@link SECRET}. */
   readonly inputs: Record<string, unknown>;
   /** URNs of the resources this one depends on. */
@@ -141,6 +145,11 @@ export async function runUnderMocks(
       protect: req.getProtect?.() ?? false,
       ignoreChanges: req.getIgnorechangesList(),
       retainOnDelete: req.getRetainondelete() ?? false,
+      provider: providerUrn(req.getProvider()),
+      aliases: [
+        ...req.getAliasurnsList(),
+        ...req.getAliasesList().map((alias) => alias.getUrn() || alias.getSpec()?.getName() || ""),
+      ].filter(Boolean),
       inputs: toPlain(rpc.deserializeProperties(req.getObject() as never, true)) as Record<string, unknown>,
       dependencies: req.getDependenciesList(),
       propertyDependencies: propertyDependencies(req),
@@ -196,11 +205,19 @@ interface RegisterRequest {
   getProtect?(): boolean;
   getIgnorechangesList(): string[];
   getRetainondelete(): boolean | undefined;
+  getProvider(): string;
+  getAliasurnsList(): string[];
+  getAliasesList(): { getUrn(): string; getSpec(): { getName(): string } | undefined }[];
   getObject(): unknown;
   getDependenciesList(): string[];
   getPropertydependenciesMap(): {
     forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void;
   };
+}
+
+/** The URN in a provider reference (`<urn>::<id>`), or null for none. */
+function providerUrn(reference: string): string | null {
+  return reference ? reference.slice(0, reference.lastIndexOf("::")) : null;
 }
 
 function propertyDependencies(req: RegisterRequest): Record<string, string[]> {

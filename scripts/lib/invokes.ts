@@ -1,4 +1,8 @@
-import { UNKNOWN } from "./evaluate";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+
+// The engine's own marker of a value unknown until deployment (as evaluate.ts's UNKNOWN, taken from
+// the SDK here so that the two modules do not import each other).
+const UNKNOWN = rpc.unknownValue;
 
 /**
  * Answers the provider functions (invokes) the program calls. Offline there is no provider, so an
@@ -8,9 +12,6 @@ import { UNKNOWN } from "./evaluate";
  */
 export function answerInvoke(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (token) {
-    case "digitalocean:index/getKubernetesCluster:getKubernetesCluster":
-      // Whether the cluster exists, and at which version, only DigitalOcean knows.
-      return { name: inputs.name, version: UNKNOWN };
     case "digitalocean:index/getKubernetesVersions:getKubernetesVersions":
       return { latestVersion: UNKNOWN, validVersions: [], versionPrefix: inputs.versionPrefix };
     case "digitalocean:index/getDatabaseCa:getDatabaseCa":

@@ -1,5 +1,5 @@
 import type { Violation } from "../../policies/engine";
-import type { CostEstimate } from "./cost";
+import type { CostEstimate } from "../../cost";
 import { Evaluation, PlannedResource, SECRET, UNKNOWN } from "./evaluate";
 
 /** How an unknown value reads in a plan: it is not invented, only marked. */
@@ -23,6 +23,8 @@ export interface PlanDocument {
     dependencies: readonly string[];
     /** For each input, the URNs its value comes from. */
     propertyDependencies: Readonly<Record<string, readonly string[]>>;
+    /** URN of the explicit provider it is created with; null for a default provider. */
+    provider: string | null;
   }[];
   readonly outputs: Record<string, unknown>;
   readonly violations: readonly Violation[];
@@ -49,6 +51,7 @@ export function planDocument(
       inputs: markUnknowns(r.inputs),
       dependencies: r.dependencies,
       propertyDependencies: r.propertyDependencies,
+      provider: r.provider,
     })),
     outputs: markUnknowns(evaluation.outputs) as Record<string, unknown>,
     violations,
@@ -66,6 +69,51 @@ export function markUnknowns(value: unknown): unknown {
   return value;
 }
 
+/** Name under which the plan reports what it cannot check offline (not a policy of the pack). */
+export const OFFLINE_COVERAGE = "offline-coverage";
+
+// Helm resources whose objects the offline plan never sees: under the mock runtime a helm.v4.Chart
+// registers no children, and a helm.v3.Release deploys its objects inside the provider.
+const HELM_TYPES: Readonly<Record<string, "v4" | "v3">> = {
+  "kubernetes:helm.sh/v4:Chart": "v4",
+  "kubernetes:helm.sh/v3:Release": "v3",
+};
+const TREE_NOTE = "  [rendered objects not checked offline]";
+
+function shown(value: unknown): string | undefined {
+  if (value === UNKNOWN) return UNKNOWN_MARKER;
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/**
+ * One advisory per Helm chart (`helm.v4.Chart`) or release (`helm.v3.Release`) of the stack, naming the
+ * chart, its version and the stack: the offline plan does not see the objects they render, so their
+ * policies are not checked here. `pulumi preview --policy-pack` checks a v4 chart's objects; a v3
+ * Release is opaque to policies there too, so its note points to `helm template | npm run policy`.
+ */
+export function helmChartAdvisories(
+  evaluation: Evaluation,
+  policyConfigStack = evaluation.stack,
+): Violation[] {
+  const preview =
+    `pulumi preview --stack ${evaluation.stack} --policy-pack policies ` +
+    `--policy-pack-config policies/config/${policyConfigStack}.json`;
+  return evaluation.resources.flatMap((r): Violation[] => {
+    const kind = HELM_TYPES[r.type];
+    if (!kind) return [];
+    const chart = shown(r.inputs.chart) ?? "(no chart)";
+    const version = shown(r.inputs.version);
+    const what = `Helm chart "${chart}" ${version ? `version ${version}` : "(no version pinned)"} (stack ${evaluation.stack})`;
+    const message =
+      kind === "v4"
+        ? `${what}: its rendered objects are not checked offline; \`${preview}\` renders and checks them`
+        : `${what}, deployed as a helm.v3.Release: its objects are not checked offline, and ` +
+          `\`${preview}\` does not see them either (a Release is opaque to policy packs); check the ` +
+          `output of \`helm template\` with \`npm run policy -- --stack ${policyConfigStack} -\``;
+    return [{ policy: OFFLINE_COVERAGE, enforcementLevel: "advisory", resource: r.urn, message }];
+  });
+}
+
 /** The resources as an indented tree, parents before children, in registration order. */
 export function renderTree(evaluation: Evaluation): string {
   const children = new Map<string | null, PlannedResource[]>();
@@ -81,7 +129,7 @@ export function renderTree(evaluation: Evaluation): string {
     const list = children.get(parent) ?? [];
     list.forEach((resource, i) => {
       const last = i === list.length - 1;
-      const flags = resource.protect ? "  [protected]" : "";
+      const flags = (resource.protect ? "  [protected]" : "") + (HELM_TYPES[resource.type] ? TREE_NOTE : "");
       lines.push(`${prefix}${last ? "└─ " : "├─ "}${resource.type}  ${resource.name}${flags}`);
       walk(resource.urn, `${prefix}${last ? "   " : "│  "}`);
     });

@@ -31,6 +31,9 @@ const DIGITALOCEAN: Readonly<Record<string, readonly string[]>> = {
   "digitalocean:index/databaseDb:DatabaseDb": ["clusterId", "name"],
   "digitalocean:index/databaseUser:DatabaseUser": ["clusterId", "name"],
   "digitalocean:index/dnsRecord:DnsRecord": ["domain", "type"],
+  // pulumi-kubernetes replaces its provider, and with it every object created with it, when the
+  // active cluster of the kubeconfig changes (provider/pkg/provider/provider.go, DiffConfig).
+  "pulumi:providers:kubernetes": ["kubeconfig", "context", "cluster"],
 };
 
 const KUBERNETES_BY_KIND: Readonly<Record<string, readonly string[]>> = {

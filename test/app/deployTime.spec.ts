@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { retainCustomResourceDefinitions, WEBHOOK_CA_BUNDLE_WAIT } from "../../components/ingress";
+import { WEBHOOK_CA_BUNDLE_WAIT } from "../../components/ingress";
 import { newerOffered, SYSTEM_POOL } from "../../components/cluster/doks";
 import { diffPlans, PlanResource } from "../../scripts/lib/diff";
 import { Evaluation } from "../../scripts/lib/evaluate";
@@ -17,17 +17,12 @@ const CHART = "kubernetes:helm.sh/v4:Chart";
 const plan = (e: Evaluation): PlanResource[] => planDocument(e, []).resources;
 const chartNamed = (e: Evaluation, chart: string) => allOf(e, CHART).find((c) => c.inputs.chart === chart);
 
-/** DigitalOcean's answers for a cluster that already runs `running`, with `offered` versions on offer. */
-function doksWith(running: string | undefined, offered: string[]) {
-  return (token: string, inputs: Record<string, unknown>) => {
-    if (token === "digitalocean:index/getKubernetesCluster:getKubernetesCluster") {
-      if (!running) throw new Error(`Unable to find cluster with name: ${String(inputs.name)}`);
-      return { name: inputs.name, version: running };
-    }
-    if (token === "digitalocean:index/getKubernetesVersions:getKubernetesVersions")
-      return { latestVersion: offered.at(-1), validVersions: offered, versionPrefix: inputs.versionPrefix };
-    return undefined;
-  };
+/** DigitalOcean's answer to getKubernetesVersions with these versions on offer. */
+function offering(offered: string[]) {
+  return (token: string, inputs: Record<string, unknown>) =>
+    token === "digitalocean:index/getKubernetesVersions:getKubernetesVersions"
+      ? { latestVersion: offered.at(-1), validVersions: offered, versionPrefix: inputs.versionPrefix }
+      : undefined;
 }
 
 describe("deploy-time behaviour", () => {
@@ -56,54 +51,46 @@ describe("deploy-time behaviour", () => {
       });
     });
 
-    it("keeps the CRDs on delete with retainOnDelete, not Helm's resource-policy that Pulumi ignores", async () => {
+    it("keeps the CRDs on delete: crds.keep, which helm.v4.Chart turns into retainOnDelete", async () => {
+      // pulumi-kubernetes provider/pkg/provider/helm/v4/chart.go, preregister: an object annotated
+      // `helm.sh/resource-policy: keep` (the chart's crds.keep) is registered with RetainOnDelete.
       const e = await evaluateDeployedWith("staging", {});
       assert.deepEqual((chartNamed(e, "cert-manager")!.inputs.values as Json).crds, {
         enabled: true,
-        keep: false,
+        keep: true,
       });
-      const crd = retainCustomResourceDefinitions({
-        type: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
-        name: "cert-manager-chart:clusterissuers.cert-manager.io",
-        props: { metadata: { name: "clusterissuers.cert-manager.io" } },
-        opts: {},
-        custom: true,
-      });
-      assert.equal(crd?.opts.retainOnDelete, true);
-      const deployment = retainCustomResourceDefinitions({
-        type: "kubernetes:apps/v1:Deployment",
-        name: "cert-manager",
-        props: {},
-        opts: {},
-        custom: true,
-      });
-      assert.equal(deployment, undefined);
+    });
+
+    it("creates the issuer once the webhook's network policies let the API server reach it", async () => {
+      const e = await evaluateDeployedWith("staging", {});
+      const webhookPolicy = allOf(e, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find(
+        (p) => p.name === "platform-staging-cert-manager-webhook",
+      )!;
+      assert.ok(
+        only(e, "kubernetes:cert-manager.io/v1:ClusterIssuer").dependencies.includes(webhookPolicy.urn),
+      );
     });
   });
 
   describe("the DOKS version", () => {
-    it("stays what the cluster runs when DigitalOcean publishes a newer patch: no change", async () => {
-      const before = await evaluateDeployedWith("prod", {}, doksWith("1.33.6-do.1", ["1.33.6-do.1"]));
-      const after = await evaluateDeployedWith(
-        "prod",
-        {},
-        doksWith("1.33.6-do.1", ["1.33.6-do.1", "1.33.8-do.0"]),
+    it("is the newest patch of the prefix for a new cluster, and ignored afterwards", async () => {
+      const cluster = only(
+        await evaluateDeployedWith("prod", {}, offering(["1.33.6-do.1", "1.33.8-do.0"])),
+        CLUSTER,
       );
-      assert.equal(only(after, CLUSTER).inputs.version, "1.33.6-do.1");
-      const diff = diffPlans(plan(before), plan(after));
-      assert.deepEqual(diff.changed, []);
-    });
-
-    it("is the newest patch of the prefix for a new cluster, and left to DigitalOcean afterwards", async () => {
-      const e = await evaluateDeployedWith("prod", {}, doksWith(undefined, ["1.33.6-do.1", "1.33.8-do.0"]));
-      const cluster = only(e, CLUSTER);
       assert.equal(cluster.inputs.version, "1.33.8-do.0");
       assert.ok(cluster.ignoreChanges.includes("version"));
     });
 
+    it("changes nothing when DigitalOcean publishes a newer patch", async () => {
+      const before = await evaluateDeployedWith("prod", {}, offering(["1.33.6-do.1"]));
+      const after = await evaluateDeployedWith("prod", {}, offering(["1.33.6-do.1", "1.33.8-do.0"]));
+      assert.deepEqual(diffPlans(plan(before), plan(after)).changed, []);
+    });
+
     it("does not break the preview of a running cluster when its prefix is no longer offered", async () => {
-      const e = await evaluateDeployedWith("prod", {}, doksWith("1.33.6-do.1", []));
-      assert.equal(only(e, CLUSTER).inputs.version, "1.33.6-do.1");
+      const e = await evaluateDeployedWith("prod", {}, offering([]));
+      assert.equal(only(e, CLUSTER).inputs.version, "1.33.");
     });
 
     it("names the version to upgrade to: a newer patch, or the prefix's newer minor", () => {
@@ -201,15 +188,8 @@ describe("deploy-time behaviour", () => {
     it("a new node size replaces the workers pool (created before the old one goes), never the cluster", async () => {
       const before = await evaluateDeployedWith("staging", {});
       const after = await evaluateDeployedWith("staging", { nodeSize: "s-4vcpu-8gb" });
-      const cluster = only(after, CLUSTER);
-      assert.deepEqual(cluster.inputs.nodePool, {
-        name: "platform-staging-system",
-        size: SYSTEM_POOL.size,
-        nodeCount: SYSTEM_POOL.nodeCount,
-        autoScale: false,
-        tags: ["staging"],
-        labels: { "platform/pool": "system" },
-      });
+      // The default pool does not follow nodeSize (its size would replace the cluster).
+      assert.equal((only(after, CLUSTER).inputs.nodePool as Json).size, SYSTEM_POOL.size);
       const diff = diffPlans(plan(before), plan(after));
       assert.deepEqual(
         diff.changed.map((c) => [c.type, c.replacedBecause]),
@@ -233,17 +213,28 @@ describe("deploy-time behaviour", () => {
       );
     });
 
-    it("says which changes replace what: a new region replaces the VPC, the cluster and the registry", async () => {
+    it("says which changes replace what: a new region replaces the VPC, the cluster and the registry, and through them all", async () => {
       const before = await evaluateDeployedWith("staging", {});
       const after = await evaluateDeployedWith("staging", { region: "ams3" });
-      const replaced = diffPlans(plan(before), plan(after))
-        .changed.filter((c) => c.replacedBecause)
+      const changes = diffPlans(plan(before), plan(after)).changed;
+      const direct = changes
+        .filter((c) => c.replacedBecause?.every((reason) => !reason.includes("is replaced")))
         .map((c) => `${c.type.split(":").pop()} ${c.replacedBecause!.join(",")}`);
-      assert.deepEqual(replaced.sort(), [
-        "ContainerRegistry region",
-        "KubernetesCluster region",
-        "Vpc region",
-      ]);
+      assert.deepEqual(direct.sort(), ["ContainerRegistry region", "KubernetesCluster region", "Vpc region"]);
+      // The cluster's provider follows the cluster, and every Kubernetes object its provider.
+      const objects = allOf(after, "kubernetes:apps/v1:Deployment").map((d) => d.urn);
+      assert.ok(
+        objects.every((urn) =>
+          changes.find((c) => c.urn === urn)?.replacedBecause?.[0]?.startsWith("provider ("),
+        ),
+      );
+    });
+
+    it("follows a replacement through the IDs it changes: a new VPC range replaces the cluster (vpcUuid)", async () => {
+      const before = await evaluateDeployedWith("staging", {});
+      const after = await evaluateDeployedWith("staging", { vpcIpRange: "10.121.0.0/20" });
+      const cluster = diffPlans(plan(before), plan(after)).changed.find((c) => c.type === CLUSTER);
+      assert.deepEqual(cluster?.replacedBecause, ["vpcUuid (platform-staging-vpc is replaced)"]);
     });
   });
 });

@@ -60,11 +60,9 @@ export function evaluateDeployedWith(
   );
 }
 
-/** Provider functions as a fresh DigitalOcean account answers them (no cluster exists yet). */
+/** Provider functions as DigitalOcean answers them. */
 export const deployedInvoke = (token: string, inputs: Record<string, unknown>): Record<string, unknown> => {
   switch (token) {
-    case "digitalocean:index/getKubernetesCluster:getKubernetesCluster":
-      throw new Error(`Unable to find cluster with name: ${String(inputs.name)}`);
     case "digitalocean:index/getKubernetesVersions:getKubernetesVersions":
       return {
         latestVersion: "1.33.6-do.1",

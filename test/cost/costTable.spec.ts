@@ -2,15 +2,15 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { estimateCost } from "../../scripts/lib/cost";
 import {
   costTable,
   END_MARKER,
+  estimateCost,
   generatedSection,
   MarkerError,
   replaceSection,
   START_MARKER,
-} from "../../scripts/lib/costTable";
+} from "../../cost";
 import { evaluateStack } from "../../scripts/lib/evaluate";
 import { PROJECT_DIR } from "../helpers";
 import { autoscalingCluster, cluster, registry, resource } from "./fixtures";

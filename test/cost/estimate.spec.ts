@@ -1,6 +1,6 @@
 // The estimate per resource kind: prices from pricing/digitalocean.json, ranges, volumes, unpriced.
 import * as assert from "node:assert/strict";
-import { type CostResource, estimateCost, loadPrices } from "../../scripts/lib/cost";
+import { type CostResource, estimateCost, loadPrices } from "../../cost";
 import { UNKNOWN } from "../../scripts/lib/evaluate";
 import {
   autoscalingCluster,

@@ -1,5 +1,5 @@
 // Resources as the estimate reads them, one per billable kind, priced from the repository's table.
-import type { CostResource } from "../../scripts/lib/cost";
+import type { CostResource } from "../../cost";
 
 /** A test URN for a type and name. */
 export function urnOf(type: string, name: string): string {

@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parsePriceTable, PRICE_TABLE_FILE, validatePriceTable } from "../../scripts/lib/costPrices";
+import { parsePriceTable, PRICE_TABLE_FILE, validatePriceTable } from "../../cost/prices";
 import { PROJECT_DIR } from "../helpers";
 
 /** Sections of the table as nested records, for reading and breaking entries. */

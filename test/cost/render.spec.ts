@@ -1,6 +1,6 @@
 // The estimate and the change between two estimates, as people read them.
 import * as assert from "node:assert/strict";
-import { costDelta, estimateCost, renderCost, renderCostDelta } from "../../scripts/lib/cost";
+import { costDelta, estimateCost, renderCost, renderCostDelta } from "../../cost";
 import { autoscalingCluster, cluster, pvc, registry, resource } from "./fixtures";
 
 describe("cost rendering and delta", () => {

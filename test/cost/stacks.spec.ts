@@ -1,6 +1,6 @@
 // The shipped stacks' monthly cost, checked against a hand calculation from pricing/digitalocean.json.
 import * as assert from "node:assert/strict";
-import { estimateCost, loadPrices } from "../../scripts/lib/cost";
+import { estimateCost, loadPrices } from "../../cost";
 import { evaluateStack } from "../../scripts/lib/evaluate";
 import { PROJECT_DIR } from "../helpers";
 

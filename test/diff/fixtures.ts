@@ -20,6 +20,8 @@ export function planned(
     protect,
     ignoreChanges: [],
     retainOnDelete: false,
+    aliases: [],
+    provider: null,
     inputs,
     dependencies: [],
     propertyDependencies: {},

@@ -3,6 +3,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { Evaluation, PlannedResource } from "../../scripts/lib/evaluate";
+import { helmChartAdvisories, OFFLINE_COVERAGE } from "../../scripts/lib/render";
 import { PROJECT_DIR } from "../helpers";
 
 // The plan runs as a user runs it, in a copy of the project, so that broken stack files can be tried.
@@ -17,7 +19,7 @@ const COPIED = [
   "tsconfig.json",
   "package.json",
 ];
-const COPIED_DIRS = ["config", "components", "scripts", "policies", "pricing", "app"];
+const COPIED_DIRS = ["config", "components", "cost", "scripts", "policies", "pricing", "app"];
 
 function projectCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
@@ -259,6 +261,67 @@ describe("npm run plan", function () {
         `^plan: ${path.join(dir, "Pulumi.broken.yaml").replace(/[.]/g, "\\.")}:\\d+:\\d+: invalid YAML`,
       ),
     );
+  });
+
+  it("says, for each Helm chart, that its rendered objects are not checked offline (tree and --json)", () => {
+    const doc = JSON.parse(plan(dir, "--stack", "prod", "--json").stdout) as {
+      resources: { urn: string; type: string; inputs: { chart: string; version: string } }[];
+      violations: { policy: string; enforcementLevel: string; resource: string; message: string }[];
+    };
+    const charts = doc.resources.filter((r) => r.type === "kubernetes:helm.sh/v4:Chart");
+    assert.ok(charts.length >= 3, "prod has the traefik, cert-manager and metrics-server charts");
+    for (const chart of charts) {
+      const notes = doc.violations.filter((v) => v.policy === OFFLINE_COVERAGE && v.resource === chart.urn);
+      assert.equal(notes.length, 1, chart.urn);
+      assert.equal(notes[0].enforcementLevel, "advisory");
+      assert.match(
+        notes[0].message,
+        new RegExp(
+          `^Helm chart "${chart.inputs.chart}" version ${chart.inputs.version.replace(/[.]/g, "\\.")} \\(stack prod\\): its rendered objects are not checked offline; \`pulumi preview --stack prod --policy-pack policies --policy-pack-config policies/config/prod\\.json\` renders and checks them$`,
+        ),
+      );
+    }
+    const { code, stdout } = plan(dir, "--stack", "prod");
+    assert.equal(code, 0);
+    assert.match(
+      stdout,
+      /kubernetes:helm\.sh\/v4:Chart {2}platform-prod-traefik-chart {2}\[rendered objects not checked offline\]$/m,
+    );
+    assert.match(
+      stdout,
+      /\[advisory\] offline-coverage: .*platform-prod-cert-manager-chart\n {6}Helm chart "cert-manager" version v1\.21\.1 \(stack prod\)/,
+    );
+  });
+
+  it("says that a helm.v3.Release is not checked by the policy pack either", () => {
+    const release: PlannedResource = {
+      urn: "urn:pulumi:prod::platform::kubernetes:helm.sh/v3:Release::redis",
+      type: "kubernetes:helm.sh/v3:Release",
+      name: "redis",
+      parent: null,
+      custom: true,
+      protect: false,
+      ignoreChanges: [],
+      retainOnDelete: false,
+      aliases: [],
+      provider: null,
+      inputs: { chart: "oci://registry.example.com/charts/redis" },
+      dependencies: [],
+      propertyDependencies: {},
+    };
+    const evaluation: Evaluation = { project: "platform", stack: "prod", resources: [release], outputs: {} };
+    assert.deepEqual(helmChartAdvisories(evaluation), [
+      {
+        policy: OFFLINE_COVERAGE,
+        enforcementLevel: "advisory",
+        resource: release.urn,
+        message:
+          'Helm chart "oci://registry.example.com/charts/redis" (no version pinned) (stack prod), deployed as a helm.v3.Release: ' +
+          "its objects are not checked offline, and `pulumi preview --stack prod --policy-pack policies " +
+          "--policy-pack-config policies/config/prod.json` does not see them either (a Release is opaque to policy packs); " +
+          "check the output of `helm template` with `npm run policy -- --stack prod -`",
+      },
+    ]);
   });
 
   it("refuses bad usage with exit code 2", () => {

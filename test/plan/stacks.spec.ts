@@ -57,7 +57,9 @@ describe("the program per stack", () => {
     assert.deepEqual(protectedIn("staging"), []);
   });
 
-  it("creates what each resource needs before it: registry before cluster, node before its kubeconfig, CRDs before the issuer", () => {
+  it("declares what each resource waits for: the registry (cluster), the node (its kubeconfig), the cert-manager chart (the issuer)", () => {
+    // Dependencies as the program declares them; that the engine honours them in this order is
+    // Pulumi's own behaviour, and the issuer's wait for the webhooks is in test/app/deployTime.spec.ts.
     const prod = evaluations.get("prod")!;
     const docr = only(prod, "digitalocean:index/containerRegistry:ContainerRegistry");
     assert.ok(

@@ -66,6 +66,7 @@ describe("manifest check", () => {
       const r = run(["--stack", "dev", "--json", path.join(DIR, "defect-latest-image.yaml")]);
       assert.equal(r.code, 1, r.stderr);
       assert.deepEqual(JSON.parse(r.stdout), {
+        objects: 10,
         violations: [
           {
             policy: "disallow-unpinned-images",

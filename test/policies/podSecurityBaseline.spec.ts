@@ -222,24 +222,26 @@ describe("restrict-sysctls", () => {
 
 describe("disallow-probe-host", () => {
   itPassesEveryCompliantKind(disallowProbeHost);
+  const unset = "leave it unset (the pod's IP)";
   it("reports a probe sent to another host", () => {
     assertMessages(
       disallowProbeHost,
       withPodField("Deployment", "containers[0].livenessProbe.httpGet.host", "10.0.0.1"),
-      [`${APP}: livenessProbe.httpGet.host is "10.0.0.1"`],
+      [`${APP}: livenessProbe.httpGet.host is "10.0.0.1"; ${unset}`],
     );
   });
   it("reports a lifecycle hook sent to another host", () => {
     const r = withPodField("Deployment", "containers[0].lifecycle", {
       preStop: { tcpSocket: { host: "db", port: 5432 } },
     });
-    assertMessages(disallowProbeHost, r, [`${APP}: lifecycle.preStop.tcpSocket.host is "db"`]);
+    assertMessages(disallowProbeHost, r, [`${APP}: lifecycle.preStop.tcpSocket.host is "db"; ${unset}`]);
   });
-  it("accepts localhost", () => {
+  // check_hostProbesAndhostLifecycle_test.go: "invalid pod with local host IP as probe host".
+  it("reports a loopback host (127.0.0.1): the kubelet would probe the node", () => {
     assertMessages(
       disallowProbeHost,
       withPodField("Deployment", "containers[0].readinessProbe.httpGet.host", "127.0.0.1"),
-      [],
+      [`${APP}: readinessProbe.httpGet.host is "127.0.0.1"; ${unset}`],
     );
   });
 });

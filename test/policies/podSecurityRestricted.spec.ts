@@ -68,7 +68,7 @@ describe("require-seccomp-profile", () => {
       type: "Unconfined",
     });
     assertMessages(requireSeccompProfile, r, [
-      `${APP}: seccompProfile.type is "Unconfined" (spec.template.spec.containers[0].securityContext.seccompProfile.type)`,
+      `${APP}: securityContext.seccompProfile.type is "Unconfined"; it must be "RuntimeDefault" or "Localhost"`,
     ]);
   });
   it("accepts a Localhost profile", () => {

@@ -21,7 +21,11 @@ describe("require-resource-limits", () => {
     assertMessages(
       requireResourceLimits,
       withPodField("Deployment", "initContainers[0].resources.requests.memory", undefined),
-      ['spec.template.spec.initContainers[0] "migrate": missing resources.requests.memory'],
+      [
+        'spec.template.spec.initContainers[0] "migrate": missing resources.requests.memory; ' +
+          "Kubernetes copies resources.limits.memory into the missing request, so the container would " +
+          "request as much as its limit: set the requests explicitly to what it needs",
+      ],
     );
   });
 
@@ -43,7 +47,39 @@ describe("require-resource-limits", () => {
     assertMessages(
       requireResourceLimits,
       withPodField("PodTemplate", "containers[0].resources.requests.cpu", undefined),
-      ['template.spec.containers[0] "app": missing resources.requests.cpu'],
+      [
+        'template.spec.containers[0] "app": missing resources.requests.cpu; Kubernetes copies ' +
+          "resources.limits.cpu into the missing request, so the container would request as much as its " +
+          "limit: set the requests explicitly to what it needs",
+      ],
+    );
+  });
+
+  it("explains that Kubernetes copies limits into missing requests (limits only)", () => {
+    const r = withPodField("Deployment", "containers[0].resources", {
+      limits: { cpu: "500m", memory: "256Mi" },
+    });
+    assertMessages(requireResourceLimits, r, [
+      'spec.template.spec.containers[0] "app": missing resources.requests.cpu, resources.requests.memory; ' +
+        "Kubernetes copies resources.limits.cpu and resources.limits.memory into the missing requests, so " +
+        "the container would request as much as its limit: set the requests explicitly to what it needs",
+    ]);
+  });
+
+  it("notes only the requests whose limit is set", () => {
+    const r = withPodField("Deployment", "containers[0].resources", { limits: { cpu: "500m" } });
+    assertMessages(requireResourceLimits, r, [
+      'spec.template.spec.containers[0] "app": missing resources.requests.cpu, resources.requests.memory, ' +
+        "resources.limits.memory; Kubernetes copies resources.limits.cpu into the missing request, so the " +
+        "container would request as much as its limit: set the requests explicitly to what it needs",
+    ]);
+  });
+
+  it("accepts requests and limits both set", () => {
+    assertMessages(
+      requireResourceLimits,
+      withPodField("Deployment", "containers[0].resources.limits.cpu", "1"),
+      [],
     );
   });
 });

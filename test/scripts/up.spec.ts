@@ -89,6 +89,23 @@ describe("npm run up", function () {
     assert.ok(!stderr.includes("state backend"), stderr);
   });
 
+  it("counts a file backend, given or from `pulumi login --local`, as local", () => {
+    const given = up(dir, binWith(["pulumi", "doctl", "docker"]), ["staging"], {
+      DIGITALOCEAN_TOKEN: "t",
+      PULUMI_BACKEND_URL: "file:///home/me/.pulumi",
+    });
+    assert.match(
+      given.stderr,
+      /the team's state backend, not one on this machine \(file:\/\/\/home\/me\/\.pulumi\)/,
+    );
+    const bin = binWith(["doctl", "docker"]);
+    fs.writeFileSync(path.join(bin, "pulumi"), '#!/bin/sh\necho \'{"user": "me", "url": "file://~"}\'\n', {
+      mode: 0o755,
+    });
+    const login = up(dir, bin, ["staging"], { DIGITALOCEAN_TOKEN: "t" });
+    assert.match(login.stderr, /the team's state backend, not one on this machine \(file:\/\/~\)/);
+  });
+
   it("shows the offline plan's report when a mandatory policy stops the run, and runs no pulumi command", () => {
     // A prod-like stack without HA: valid configuration, but prod's policies require HA.
     const prod = fs.readFileSync(path.join(dir, "Pulumi.prod.yaml"), "utf8");

@@ -1,8 +1,8 @@
 // How each billable kind of resource is priced from its inputs. Reads go through `at`, which turns
 // a value unknown during preview (the sentinel, or the policy SDK's throwing proxy) into UNKNOWN_VALUE,
 // so that one unknown input makes that resource unpriced instead of failing the whole estimate.
-import { UNKNOWN_SENTINELS } from "../../policies/lib/sdk";
-import type { PriceEntry, PriceTable } from "./costPrices";
+import { UNKNOWN_SENTINELS } from "./sentinels";
+import type { PriceEntry, PriceTable } from "./prices";
 
 /** A resource as the estimate reads it: from the offline plan (`inputs`) or the analyzer (`props`). */
 export interface CostResource {

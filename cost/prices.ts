@@ -149,7 +149,7 @@ let loaded: PriceTable | undefined;
  */
 export function loadPrices(): PriceTable {
   if (loaded) return loaded;
-  const file = path.join(__dirname, "..", "..", PRICE_TABLE_FILE);
+  const file = path.join(__dirname, "..", PRICE_TABLE_FILE);
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, "utf8"));

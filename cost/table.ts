@@ -6,7 +6,7 @@ import {
   PRICE_TABLE_FILE,
   type PriceTable,
   loadPrices,
-} from "./cost";
+} from "./estimate";
 
 /** Markers around the generated table in the README. */
 export const START_MARKER = "<!-- cost-table:start -->";

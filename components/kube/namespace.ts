@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PSA_VERSION } from "./versions";
+
+/** Pod Security Admission version the namespaces pin their labels to (the stacks' Kubernetes minor). */
+export const PSA_VERSION = "v1.33";
 
 /** Labels that make Pod Security Admission enforce, audit and warn on the restricted profile. */
 export function restrictedPodSecurityLabels(): Record<string, string> {

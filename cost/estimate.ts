@@ -1,7 +1,7 @@
 // Monthly cost of a stack from the resources it declares, priced from pricing/digitalocean.json.
 // No Pulumi runtime here: the offline plan passes its evaluation, the `budget` policy the analyzer's
 // resources, and both get the same numbers.
-import { loadPrices, PRICE_TABLE_FILE, type PriceTable } from "./costPrices";
+import { loadPrices, PRICE_TABLE_FILE, type PriceTable } from "./prices";
 import {
   cents,
   classify,
@@ -12,10 +12,10 @@ import {
   type UnpricedResource,
   type UsdRange,
   usd,
-} from "./costRules";
+} from "./rules";
 
-export { loadPrices, PRICE_TABLE_FILE, PriceTableError, type PriceTable } from "./costPrices";
-export type { CostItem, CostResource, UnpricedResource, UsdRange } from "./costRules";
+export { loadPrices, PRICE_TABLE_FILE, PriceTableError, type PriceTable } from "./prices";
+export type { CostItem, CostResource, UnpricedResource, UsdRange } from "./rules";
 
 /** A stack's monthly cost: the total range, what makes it up, and what could not be priced. */
 export interface CostEstimate {
