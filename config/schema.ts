@@ -1,5 +1,5 @@
-import { parseFamiliarName } from "@swimlane/docker-reference";
 import { z } from "zod";
+import { type ImageReference, parseImage } from "../reference/image";
 import { CLUSTER_PROVIDERS, KEY_TYPES, KeyType } from "./keys";
 
 // Pulumi hands every config value to the program as a string (arrays as JSON). Values are turned
@@ -79,14 +79,14 @@ const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\
 
 /** An image pinned by an exact tag (or digest): `latest` and untagged references are refused. */
 const pinnedImage = z.string({ error: "expected an image reference" }).superRefine((value, ctx) => {
-  let ref: { _tag?: string; _digest?: string };
+  let ref: ImageReference;
   try {
-    ref = parseFamiliarName(value) as unknown as { _tag?: string; _digest?: string };
+    ref = parseImage(value);
   } catch (error) {
     ctx.addIssue({ code: "custom", message: `expected an image reference (${(error as Error).message})` });
     return;
   }
-  if (!ref._digest && (!ref._tag || ref._tag === "latest")) {
+  if (!ref.digest && (!ref.tag || ref.tag === "latest")) {
     ctx.addIssue({
       code: "custom",
       message: "expected an image pinned by an exact version tag, not latest or untagged",
@@ -96,14 +96,14 @@ const pinnedImage = z.string({ error: "expected an image reference" }).superRefi
 
 /** An image given by digest (`registry.example.com/api@sha256:…`, a tag beside it allowed). */
 const digestImage = z.string({ error: "expected an image reference" }).superRefine((value, ctx) => {
-  let ref: { _digest?: string };
+  let ref: ImageReference;
   try {
-    ref = parseFamiliarName(value) as unknown as { _digest?: string };
+    ref = parseImage(value);
   } catch (error) {
     ctx.addIssue({ code: "custom", message: `expected an image reference (${(error as Error).message})` });
     return;
   }
-  if (!ref._digest) {
+  if (!ref.digest) {
     ctx.addIssue({
       code: "custom",
       message: "expected an image pinned by digest, such as registry.example.com/api@sha256:<64 hex digits>",
@@ -127,8 +127,8 @@ const registryPrefix = z
       return;
     }
     try {
-      const ref = parseFamiliarName(`${value}/api:probe`) as unknown as { _tag?: string };
-      if (ref._tag !== "probe") ctx.addIssue({ code: "custom", message: expected });
+      if (parseImage(`${value}/api:probe`).tag !== "probe")
+        ctx.addIssue({ code: "custom", message: expected });
     } catch {
       ctx.addIssue({ code: "custom", message: expected });
     }

@@ -1,9 +1,31 @@
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { Evaluation, PlannedResource } from "../scripts/lib/evaluate";
 
 /** The repository root: the Pulumi project. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** What a command-line tool printed and how it exited. */
+export interface ToolRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs one of the offline tools (`scripts/plan.ts`, `scripts/policy.ts`…) as its npm script does:
+ * `node -r ./scripts/register.cjs <script> <args>` in `cwd` (the project or a copy of it).
+ */
+export function runTool(cwd: string, script: string, args: readonly string[], input?: string): ToolRun {
+  const result = spawnSync(process.execPath, ["-r", "./scripts/register.cjs", script, ...args], {
+    cwd,
+    input,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
 
 /** The one resource of `type` (and `name`, when given); fails the test when there is not exactly one. */
 export function only(evaluation: Evaluation, type: string, name?: string): PlannedResource {

@@ -2,6 +2,7 @@
 // .d.ts files omit them; the module itself exports them (and the root index re-exports the proxy).
 // Importing the `proxy` module directly keeps the analyzer server and gRPC out of offline tools.
 import * as proxyModule from "@pulumi/policy/proxy";
+import { UNKNOWN_SENTINELS } from "../../cost/sentinels";
 
 interface ProxyModule {
   unknownCheckingProxy<T extends object>(value: T): T;
@@ -9,13 +10,7 @@ interface ProxyModule {
     sentinel: string,
     props: (string | symbol)[],
   ) => Error & { props: (string | symbol)[] };
-  unknownBooleanValue: string;
-  unknownNumberValue: string;
   unknownStringValue: string;
-  unknownArrayValue: string;
-  unknownAssetValue: string;
-  unknownArchiveValue: string;
-  unknownObjectValue: string;
 }
 
 const sdk = proxyModule as unknown as ProxyModule;
@@ -32,16 +27,8 @@ export const UnknownValueError = sdk.UnknownValueError;
  */
 export const UNKNOWN = sdk.unknownStringValue;
 
-/** Every sentinel the SDK treats as unknown (string, number, boolean, array, object, asset, archive). */
-export const UNKNOWN_SENTINELS: ReadonlySet<unknown> = new Set([
-  sdk.unknownBooleanValue,
-  sdk.unknownNumberValue,
-  sdk.unknownStringValue,
-  sdk.unknownArrayValue,
-  sdk.unknownAssetValue,
-  sdk.unknownArchiveValue,
-  sdk.unknownObjectValue,
-]);
+/** Every sentinel the SDK treats as unknown; the cost estimate reads the same set. */
+export { UNKNOWN_SENTINELS };
 
 /** Whether a value holds an unknown sentinel anywhere inside it. */
 export function containsUnknown(value: unknown): boolean {

@@ -46,15 +46,30 @@ export function planAtCommit(
       maxBuffer: 256 * 1024 * 1024,
       timeout: TIMEOUT_MS,
     });
-    if (child.status === 0 || child.status === 1) {
+    const message = (child.stderr ?? "").trim().replace(/^plan: /, "");
+    // Exit 1 is also Node's code for an uncaught error (a module the base needs but this checkout's
+    // node_modules lacks): without a JSON document, the base's own error is the message.
+    if ((child.status === 0 || child.status === 1) && (child.stdout.trim() !== "" || message === "")) {
       const resources = relativePaths(parsePlan(child.stdout, ref), [dir, fs.realpathSync(dir)]);
       return { hasStack: true, resources };
     }
-    const message = (child.stderr ?? "").trim().replace(/^plan: /, "");
     if (child.status === 2) throw new UsageError(`--diff: at ${ref}: ${message}`);
     const reason = child.error ? child.error.message : `exit ${child.status ?? child.signal}`;
-    throw new BaseProgramError(`--diff: the program at ${ref} failed (${reason}): ${message}`);
+    throw new BaseProgramError(`--diff: the program at ${ref} failed (${reason}): ${withoutStack(message)}`);
   });
+}
+
+/**
+ * An uncaught error's own line instead of Node's report around it (source excerpt and stack), so
+ * that the message says what failed; other messages as they are.
+ */
+export function withoutStack(stderr: string): string {
+  const error = /^(?:\w*Error|Error \[\w+\]): .*$/m.exec(stderr);
+  if (!error || !/\n\s+at /.test(stderr)) return stderr;
+  const missing = /Cannot find module '([^']+)'/.exec(error[0]);
+  return missing
+    ? `${error[0]} (a package that commit needs and this checkout's node_modules lacks)`
+    : error[0];
 }
 
 /** The resources of a `plan --json` document, checked for the fields the diff needs. */

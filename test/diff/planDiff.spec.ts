@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { DiffDocument } from "../../scripts/lib/diffRender";
-import { PROJECT_DIR } from "../helpers";
+import { PROJECT_DIR, runTool } from "../helpers";
 
 // `plan --diff` runs as a user runs it, in a git repository of its own holding a copy of the project
 // (every file git would commit), so that commits and stack-file edits are the test's to make.
@@ -34,13 +34,7 @@ function projectRepo(): string {
   return dir;
 }
 
-function plan(dir: string, ...args: string[]) {
-  const result = spawnSync(process.execPath, ["-r", "./scripts/register.cjs", "scripts/plan.ts", ...args], {
-    cwd: dir,
-    encoding: "utf8",
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const plan = (dir: string, ...args: string[]) => runTool(dir, "scripts/plan.ts", args);
 
 function diffJson(dir: string, ref: string, stack = "dev"): DiffDocument {
   const { code, stdout, stderr } = plan(dir, "--stack", stack, "--diff", ref, "--json");

@@ -1,5 +1,5 @@
 // Arguments and exit codes of `npm run test:engine`. Pure, unit-tested in options.spec.ts.
-import { parseFamiliarName } from "@swimlane/docker-reference";
+import { parseImage } from "../../reference/image";
 
 /** Exit codes of `npm run test:engine`, as those of `npm run test:e2e`, plus bad usage. */
 export const EXIT = {
@@ -55,7 +55,7 @@ export function parseEngineArgs(argv: readonly string[]): EngineOptions {
   ] as const) {
     let digest: string | undefined;
     try {
-      digest = (parseFamiliarName(ref) as unknown as { _digest?: string })._digest;
+      digest = parseImage(ref).digest;
     } catch {
       digest = undefined;
     }

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Evaluation, PlannedResource } from "../../scripts/lib/evaluate";
 import { helmChartAdvisories, OFFLINE_COVERAGE } from "../../scripts/lib/render";
-import { PROJECT_DIR } from "../helpers";
+import { PROJECT_DIR, runTool } from "../helpers";
 
 // The plan runs as a user runs it, in a copy of the project, so that broken stack files can be tried.
 const COPIED = [
@@ -19,7 +19,7 @@ const COPIED = [
   "tsconfig.json",
   "package.json",
 ];
-const COPIED_DIRS = ["config", "components", "cost", "scripts", "policies", "pricing", "app"];
+const COPIED_DIRS = ["config", "components", "cost", "reference", "scripts", "policies", "pricing", "app"];
 
 function projectCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
@@ -32,13 +32,14 @@ function projectCopy(): string {
   return dir;
 }
 
-function plan(dir: string, ...args: string[]) {
-  const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-  const result = spawnSync(tsx, [path.join(dir, "scripts", "plan.ts"), ...args], {
-    cwd: dir,
-    encoding: "utf8",
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+const plan = (dir: string, ...args: string[]) => runTool(dir, "scripts/plan.ts", args);
+
+// The shipped stacks' plans do not change while the spec runs: each is run once and read by many tests.
+const shippedRuns = new Map<string, ReturnType<typeof plan>>();
+function shippedPlan(dir: string, stack: "dev" | "staging" | "prod" | "existing", json: boolean) {
+  const key = `${dir} ${stack} ${json}`;
+  if (!shippedRuns.has(key)) shippedRuns.set(key, plan(dir, "--stack", stack, ...(json ? ["--json"] : [])));
+  return shippedRuns.get(key)!;
 }
 
 describe("npm run plan", function () {
@@ -60,7 +61,7 @@ describe("npm run plan", function () {
     ["prod", ["digitalocean:index/kubernetesCluster:KubernetesCluster", "digitalocean:index/vpc:Vpc"]],
   ] as const) {
     it(`prints ${stack}'s resources as one JSON document`, () => {
-      const { code, stdout, stderr } = plan(dir, "--stack", stack, "--json");
+      const { code, stdout, stderr } = shippedPlan(dir, stack, true);
       assert.equal(code, 0, stderr);
       const doc = JSON.parse(stdout) as {
         stack: string;
@@ -80,7 +81,7 @@ describe("npm run plan", function () {
   }
 
   it("marks values unknown until deploy instead of inventing them", () => {
-    const doc = JSON.parse(plan(dir, "--stack", "prod", "--json").stdout) as {
+    const doc = JSON.parse(shippedPlan(dir, "prod", true).stdout) as {
       resources: { type: string; inputs: Record<string, unknown> }[];
     };
     const cluster = doc.resources.find(
@@ -90,7 +91,7 @@ describe("npm run plan", function () {
   });
 
   it("carries each resource's dependencies and property dependencies, as preview steps do", () => {
-    const doc = JSON.parse(plan(dir, "--stack", "prod", "--json").stdout) as {
+    const doc = JSON.parse(shippedPlan(dir, "prod", true).stdout) as {
       resources: {
         type: string;
         urn: string;
@@ -110,7 +111,7 @@ describe("npm run plan", function () {
   });
 
   it("names nested resources by the engine's URNs: every ancestor's type, not only the parent's", () => {
-    const doc = JSON.parse(plan(dir, "--stack", "existing", "--json").stdout) as {
+    const doc = JSON.parse(shippedPlan(dir, "existing", true).stdout) as {
       resources: { name: string; urn: string }[];
     };
     const api = doc.resources.find((r) => r.name === "platform-existing-app-api-deployment")!;
@@ -121,7 +122,7 @@ describe("npm run plan", function () {
   });
 
   it("prints a readable tree by default", () => {
-    const { code, stdout } = plan(dir, "--stack", "dev");
+    const { code, stdout } = shippedPlan(dir, "dev", false);
     assert.equal(code, 0);
     assert.match(stdout, /^stack dev \(project platform\): \d+ resources$/m);
     assert.match(stdout, /^├─ platform:cluster:K0sCluster {2}platform-dev$/m);
@@ -159,15 +160,15 @@ describe("npm run plan", function () {
   });
 
   it("reports no mandatory violation for the shipped stacks, and lists the advisory ones", () => {
-    for (const stack of ["dev", "staging", "prod"]) {
-      const { code, stdout } = plan(dir, "--stack", stack);
+    for (const stack of ["dev", "staging", "prod", "existing"] as const) {
+      const { code, stdout } = shippedPlan(dir, stack, false);
       assert.equal(code, 0, stack);
       assert.match(stdout, /^policies: 0 mandatory, \d+ advisory$/m);
     }
   });
 
   it("estimates the monthly cost: JSON per item and in total, and in the readable report", () => {
-    const doc = JSON.parse(plan(dir, "--stack", "prod", "--json").stdout) as {
+    const doc = JSON.parse(shippedPlan(dir, "prod", true).stdout) as {
       cost: {
         monthlyUsd: { min: number; max: number };
         items: { name: string; description: string }[];
@@ -189,7 +190,7 @@ describe("npm run plan", function () {
       "node pool",
       "registry (professional)",
     ]);
-    assert.match(plan(dir, "--stack", "prod").stdout, /^Monthly cost estimate: \$300\.00–\$444\.00$/m);
+    assert.match(shippedPlan(dir, "prod", false).stdout, /^Monthly cost estimate: \$300\.00–\$444\.00$/m);
   });
 
   it("shows what a change costs in the desired-state diff", () => {
@@ -204,16 +205,9 @@ describe("npm run plan", function () {
       stackFile,
       fs.readFileSync(stackFile, "utf8").replace("platform:nodeMaxCount: 5", "platform:nodeMaxCount: 6"),
     );
-    const result = spawnSync(
-      process.execPath,
-      ["-r", "./scripts/register.cjs", "scripts/plan.ts", "--stack", "prod", "--diff", "HEAD", "--json"],
-      {
-        cwd: repo,
-        encoding: "utf8",
-      },
-    );
+    const result = plan(repo, "--stack", "prod", "--diff", "HEAD", "--json");
     // A sixth node lifts the maximum to $492, over prod's $450 budget: a mandatory violation.
-    assert.equal(result.status, 1, result.stderr);
+    assert.equal(result.code, 1, result.stderr);
     const doc = JSON.parse(result.stdout) as {
       cost: { before: object; after: object; changeUsd: object };
       violations: { policy: string; enforcementLevel: string }[];
@@ -264,7 +258,7 @@ describe("npm run plan", function () {
   });
 
   it("says, for each Helm chart, that its rendered objects are not checked offline (tree and --json)", () => {
-    const doc = JSON.parse(plan(dir, "--stack", "prod", "--json").stdout) as {
+    const doc = JSON.parse(shippedPlan(dir, "prod", true).stdout) as {
       resources: { urn: string; type: string; inputs: { chart: string; version: string } }[];
       violations: { policy: string; enforcementLevel: string; resource: string; message: string }[];
     };
@@ -281,7 +275,7 @@ describe("npm run plan", function () {
         ),
       );
     }
-    const { code, stdout } = plan(dir, "--stack", "prod");
+    const { code, stdout } = shippedPlan(dir, "prod", false);
     assert.equal(code, 0);
     assert.match(
       stdout,

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { imageProblem, parseImage } from "../../policies/lib/image";
+import { imageProblem } from "../../policies/lib/image";
+import { parseImage } from "../../reference/image";
 
 const DIGEST = `sha256:${"c".repeat(64)}`;
 

@@ -4,7 +4,8 @@
 // (TestValidateReferenceName, TestValidateRemoteName, TestParseRepositoryInfo), and the digest forms
 // of opencontainers/go-digest digest_test.go; domain and path are the normalized ones.
 import * as assert from "node:assert/strict";
-import { imageProblem, parseImage } from "../../policies/lib/image";
+import { imageProblem } from "../../policies/lib/image";
+import { parseImage } from "../../reference/image";
 import { disallowUnpinnedImages } from "../../policies/workload/disallowUnpinnedImages";
 import { assertMessages, withPodField } from "./fixtures";
 

@@ -1,48 +1,32 @@
 // The manifest check end to end: every fixture bundle in-process, and the CLI in a child process.
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadPolicyConfig } from "../../policies/engine";
+import { runTool } from "../helpers";
 import { checkManifests } from "../../policies/manifest";
+import { COMPLIANT_FILE, DEFECTS, defectManifest } from "../fixtures/manifests";
 
 const ROOT = path.join(__dirname, "..", "..");
-const DIR = path.join(ROOT, "test", "fixtures", "manifests");
-const COMPLIANT = path.join(DIR, "compliant.yaml");
+const COMPLIANT = COMPLIANT_FILE;
 
-function run(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/policy.ts", ...args], {
-    cwd: ROOT,
-    input,
-    encoding: "utf8",
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[], input?: string) => runTool(ROOT, "scripts/policy.ts", args, input);
 
-async function check(file: string, stack: string) {
-  const text = fs.readFileSync(file, "utf8");
-  return (await checkManifests([{ source: file, text }], loadPolicyConfig(stack))).violations;
-}
-
-/** The policy and level a defect bundle's header promises. */
-function expectation(file: string): { policy: string; level: string } {
-  const m = /^# Expected: ([a-z-]+) \((advisory|mandatory)/m.exec(fs.readFileSync(file, "utf8"));
-  assert.ok(m, `${file} has no "# Expected:" header`);
-  return { policy: m[1], level: m[2] };
+async function check(source: string, text: string, stack: string) {
+  return (await checkManifests([{ source, text }], loadPolicyConfig(stack))).violations;
 }
 
 describe("manifest check", () => {
   for (const stack of ["dev", "staging", "prod"]) {
     it(`finds nothing in the compliant bundle on ${stack}`, async () =>
-      assert.deepEqual(await check(COMPLIANT, stack), []));
+      assert.deepEqual(await check(COMPLIANT, fs.readFileSync(COMPLIANT, "utf8"), stack), []));
   }
 
-  const defects = fs.readdirSync(DIR).filter((f) => f.startsWith("defect-"));
-  for (const file of defects) {
-    const { policy, level } = expectation(path.join(DIR, file));
-    it(`${file}: ${policy} on dev (${level}) and prod (mandatory for core rules)`, async () => {
+  for (const [name, { description, policy, level }] of Object.entries(DEFECTS)) {
+    const levels = level === "mandatory" ? "mandatory on both" : "at the level each stack's config sets";
+    it(`${name} (${description}): ${policy} on dev and prod, ${levels}`, async () => {
       for (const stack of ["dev", "prod"]) {
-        const found = (await check(path.join(DIR, file), stack)).filter((v) => v.policy === policy);
+        const found = (await check(name, defectManifest(name), stack)).filter((v) => v.policy === policy);
         assert.ok(found.length > 0, `${policy} not reported on ${stack}`);
         if (level === "mandatory")
           assert.ok(
@@ -63,7 +47,7 @@ describe("manifest check", () => {
     });
 
     it("exits 1 on a mandatory violation and prints --json as one document", () => {
-      const r = run(["--stack", "dev", "--json", path.join(DIR, "defect-latest-image.yaml")]);
+      const r = run(["--stack", "dev", "--json", "-"], defectManifest("latest-image"));
       assert.equal(r.code, 1, r.stderr);
       assert.deepEqual(JSON.parse(r.stdout), {
         objects: 10,
@@ -80,7 +64,7 @@ describe("manifest check", () => {
     });
 
     it("exits 0 when only advisory violations remain", () => {
-      const r = run(["--stack", "dev", path.join(DIR, "defect-no-probes.yaml")]);
+      const r = run(["--stack", "dev", "-"], defectManifest("no-probes"));
       assert.equal(r.code, 0, r.stderr);
       assert.match(
         r.stdout,

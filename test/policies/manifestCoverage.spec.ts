@@ -2,25 +2,18 @@
 // checked, an input without objects fails unless --allow-empty, YAML errors name file and document,
 // alias bombs included), and the stack-only budget policy does not run on manifests.
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadPolicyConfig } from "../../policies/engine";
+import { runTool } from "../helpers";
 import { checkManifests, ManifestError, manifestPolicies } from "../../policies/manifest";
 
 const ROOT = path.join(__dirname, "..", "..");
 const COMPLIANT = path.join(ROOT, "test", "fixtures", "manifests", "compliant.yaml");
 const LOAD_BALANCER = path.join(ROOT, "test", "fixtures", "manifests", "load-balancer.yaml");
 
-function run(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/policy.ts", ...args], {
-    cwd: ROOT,
-    input,
-    encoding: "utf8",
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[], input?: string) => runTool(ROOT, "scripts/policy.ts", args, input);
 
 const ALIAS_BOMB = [
   "a: &a [x, x, x, x, x, x, x, x, x, x]",
