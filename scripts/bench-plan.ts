@@ -1,5 +1,7 @@
-// Benchmark for the offline plan's start-up target: `npm run plan -- --stack prod --json` should
-// take at most 3x `node -e "require('@pulumi/pulumi')"` on the same machine.
+// Benchmark for the offline plan's target: `npm run plan -- --stack prod --json` should take at most
+// 1.5x `node -e "require('@pulumi/pulumi')"` on the same machine. The plan runs with V8's compile
+// cache (scripts/register.cjs); the SDK's load time with that cache is printed too, so that the
+// share of the plan's own work is visible either way.
 // Usage: npm run bench:plan [-- --runs N]
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
@@ -26,7 +28,10 @@ function median(command: readonly string[]): number {
 
 const node = process.execPath;
 const baseline = median([node, "-e", "require('@pulumi/pulumi')"]);
+const cachedBaseline = median([node, "-r", "./scripts/register.cjs", "-e", "require('@pulumi/pulumi')"]);
 const plan = median([node, "-r", "./scripts/register.cjs", "scripts/plan.ts", "--stack", "prod", "--json"]);
 console.log(`require('@pulumi/pulumi'):        ${baseline.toFixed(0)} ms (median of ${runs})`);
+console.log(`  the same with the compile cache: ${cachedBaseline.toFixed(0)} ms`);
 console.log(`plan --stack prod --json:         ${plan.toFixed(0)} ms (median of ${runs})`);
-console.log(`ratio: ${(plan / baseline).toFixed(2)}x (target: at most 3x)`);
+console.log(`ratio: ${(plan / baseline).toFixed(2)}x (target: at most 1.5x)`);
+console.log(`  against the SDK with the compile cache: ${(plan / cachedBaseline).toFixed(2)}x`);

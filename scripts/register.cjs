@@ -9,6 +9,13 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "register-ts");
+
+// V8's code cache for every module loaded from here on (node_modules and the transpiled files
+// alike): Node's own module.enableCompileCache (Node 22.1+), kept beside the transpile cache.
+// NODE_COMPILE_CACHE, when set, wins; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+require("node:module").enableCompileCache?.(
+  path.join(__dirname, "..", "node_modules", ".cache", "v8-compile"),
+);
 let esbuild; // loaded on the first cache miss only
 
 function transpile(source, filename) {

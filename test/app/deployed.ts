@@ -16,17 +16,33 @@ contexts: []
 users: []
 `;
 
+// A shipped stack's evaluation depends only on its stack file and the program, which do not change
+// during a run: each is evaluated once and shared by every spec that reads it (read-only).
+const deployed = new Map<string, Promise<Evaluation>>();
+const previewed = new Map<string, Promise<Evaluation>>();
+
 /**
  * The stack as `pulumi up` would see it once providers have answered: what only exists after
  * deployment (digests, endpoints, passwords) is filled with test fixtures, so that every object is
- * complete enough for exact assertions and schema validation.
+ * complete enough for exact assertions and schema validation. Shared between specs: do not change it.
  */
 export function evaluateDeployed(stack: string): Promise<Evaluation> {
-  return evaluateStack(PROJECT_DIR, stack, {
-    preview: false,
-    invoke: deployedInvoke,
-    outputsOf: deployedOutputs,
-  });
+  if (!deployed.has(stack))
+    deployed.set(
+      stack,
+      evaluateStack(PROJECT_DIR, stack, {
+        preview: false,
+        invoke: deployedInvoke,
+        outputsOf: deployedOutputs,
+      }),
+    );
+  return deployed.get(stack)!;
+}
+
+/** The stack as `npm run plan` evaluates it (a preview). Shared between specs: do not change it. */
+export function evaluatePreview(stack: string): Promise<Evaluation> {
+  if (!previewed.has(stack)) previewed.set(stack, evaluateStack(PROJECT_DIR, stack));
+  return previewed.get(stack)!;
 }
 
 /**
@@ -39,6 +55,7 @@ export function evaluateDeployedWith(
   invoke?: (token: string, inputs: Record<string, unknown>) => Record<string, unknown> | undefined,
   outputsOf?: MockRun["outputsOf"],
 ): Promise<Evaluation> {
+  if (Object.keys(changes).length === 0 && !invoke && !outputsOf) return evaluateDeployed(stack);
   const { project, values, secretKeys } = readStackConfig(PROJECT_DIR, stack);
   const config = { ...values };
   for (const [key, value] of Object.entries(changes)) {

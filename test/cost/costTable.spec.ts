@@ -11,7 +11,7 @@ import {
   replaceSection,
   START_MARKER,
 } from "../../cost";
-import { evaluateStack } from "../../scripts/lib/evaluate";
+import { evaluatePreview } from "../app/deployed";
 import { PROJECT_DIR } from "../helpers";
 import { autoscalingCluster, cluster, registry, resource } from "./fixtures";
 
@@ -73,7 +73,7 @@ describe("the README's cost table", () => {
   it("is the table the estimate of the shipped stacks gives (run `npm run cost:table -- --write README.md`)", async () => {
     const shipped = [];
     for (const stack of ["dev", "staging", "prod"]) {
-      shipped.push({ stack, estimate: estimateCost(await evaluateStack(PROJECT_DIR, stack)) });
+      shipped.push({ stack, estimate: estimateCost(await evaluatePreview(stack)) });
     }
     const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
     assert.equal(generatedSection(readme, "README.md"), costTable(shipped));

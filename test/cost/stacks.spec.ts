@@ -1,8 +1,7 @@
 // The shipped stacks' monthly cost, checked against a hand calculation from pricing/digitalocean.json.
 import * as assert from "node:assert/strict";
 import { estimateCost, loadPrices } from "../../cost";
-import { evaluateStack } from "../../scripts/lib/evaluate";
-import { PROJECT_DIR } from "../helpers";
+import { evaluatePreview } from "../app/deployed";
 
 const p = loadPrices();
 const droplet = (size: string) => p.droplets[size].monthlyUsd;
@@ -13,7 +12,7 @@ describe("monthly cost of the shipped stacks", () => {
   const estimates = new Map<string, ReturnType<typeof estimateCost>>();
   before(async () => {
     for (const stack of ["dev", "staging", "prod"])
-      estimates.set(stack, estimateCost(await evaluateStack(PROJECT_DIR, stack)));
+      estimates.set(stack, estimateCost(await evaluatePreview(stack)));
   });
 
   it("dev costs nothing: everything runs in Docker on the laptop", () => {

@@ -1,12 +1,12 @@
 import * as assert from "node:assert/strict";
-import { evaluateStack, Evaluation, UNKNOWN } from "../../scripts/lib/evaluate";
-import { allOf, only, PROJECT_DIR } from "../helpers";
+import { Evaluation, UNKNOWN } from "../../scripts/lib/evaluate";
+import { evaluatePreview } from "../app/deployed";
+import { allOf, only } from "../helpers";
 
 describe("the program per stack", () => {
   const evaluations = new Map<string, Evaluation>();
   before(async () => {
-    for (const stack of ["dev", "staging", "prod"])
-      evaluations.set(stack, await evaluateStack(PROJECT_DIR, stack));
+    for (const stack of ["dev", "staging", "prod"]) evaluations.set(stack, await evaluatePreview(stack));
   });
 
   it("builds dev from a local registry and a k0s node, with no cloud resource", () => {

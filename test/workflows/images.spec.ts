@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { evaluateStack } from "../../scripts/lib/evaluate";
+import { evaluatePreview } from "../app/deployed";
 import { PROJECT_DIR } from "../helpers";
 import { matrixCombinations, resolve } from "./expressions";
 import { Job, readWorkflow, stepsUsing } from "./workflows";
@@ -47,7 +47,7 @@ function deployedStacks(): string[] {
 
 /** The images the program builds for `stack`, as `pulumi up` would build them. */
 async function programBuilds(stack: string): Promise<Build[]> {
-  const evaluation = await evaluateStack(PROJECT_DIR, stack);
+  const evaluation = await evaluatePreview(stack);
   return evaluation.resources
     .filter((r) => r.type === "docker:index/image:Image")
     .map((r) => {
