@@ -1,20 +1,20 @@
 // One Kubernetes platform per stack. Everything that differs between stacks comes from the
 // stack's configuration, which is validated as a whole before any resource is declared.
 import { createApp } from "./components/app";
+import { createClusterBackup } from "./components/backup";
 import { createIngress } from "./components/ingress";
-import { MetricsServer } from "./components/metrics";
+import { createObservability } from "./components/observability";
 import { createPlatform } from "./components/platform";
 import { loadConfig } from "./config";
 
 const config = loadConfig();
 const { cluster, registry } = createPlatform(config);
 const ingress = createIngress(config, cluster);
-// The app's HPAs read metrics-server; installed only where the cluster has none (see the config).
-if (config.installMetricsServer) {
-  const replicas = config.cluster.provider === "doks" && config.cluster.nodePool.autoScale ? 2 : 1;
-  new MetricsServer(`platform-${config.stack}-metrics-server`, { provider: cluster.provider, replicas });
-}
 const app = createApp(config, { cluster, registry, ingress });
+// metrics-server where the cluster has none; with `observability: full` Prometheus, Grafana and Loki.
+const observability = createObservability(config, { cluster, ingress, api: app.apiMetrics });
+// Daily backups of the whole cluster into a Spaces bucket, where the stack turns Velero on.
+const clusterBackup = createClusterBackup(config, cluster);
 
 /** The stack's outputs. A stack without a value leaves the output out (no engine warning). */
 const outputs = {
@@ -27,7 +27,15 @@ const outputs = {
   registryServer: registry.server,
   /** Where the app answers: `/` the web front end, `/api` the api. */
   appUrl: app.url,
+  /** The bucket the in-cluster database's nightly dumps go to; absent where they stay in the cluster. */
+  databaseBackupBucket: app.databaseBackupBucket,
+  /** The bucket Velero keeps the cluster's backups in; absent without Velero. */
+  clusterBackupBucket: clusterBackup?.bucketName,
   /** The images the app runs, by digest. */
   appImages: app.images,
+  /** Grafana (user `admin`); absent unless `observability` is `full`. */
+  grafanaUrl: observability.grafanaUrl,
+  /** Grafana's admin password (secret): `pulumi stack output grafanaAdminPassword --show-secrets`. */
+  grafanaAdminPassword: observability.grafanaAdminPassword,
 };
 export = Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined));

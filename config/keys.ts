@@ -87,9 +87,28 @@ export const KEYS = {
   databaseStorageGi: { type: "integer", default: 10, appliesTo: ["doks", "existing"] },
   databaseStorageClass: { type: "string", default: "", appliesTo: EXISTING },
   databaseBackupSchedule: { type: "string", default: "30 2 * * *", appliesTo: ALL },
+  databaseBackupRetentionDays: { type: "integer", default: 7, appliesTo: ALL },
+  databaseBackupS3Endpoint: { type: "string", default: "", appliesTo: EXISTING },
+  databaseBackupS3Bucket: { type: "string", default: "", appliesTo: EXISTING },
+  databaseBackupS3Region: { type: "string", default: "", appliesTo: EXISTING },
+  databaseBackupS3AccessKeyId: { type: "string", default: "", appliesTo: EXISTING, secret: true },
+  databaseBackupS3SecretAccessKey: { type: "string", default: "", appliesTo: EXISTING, secret: true },
   databaseVersion: { type: "string", default: "17", appliesTo: DOKS },
   databaseSize: { type: "string", default: "db-s-1vcpu-2gb", appliesTo: DOKS },
   databaseNodeCount: { type: "integer", default: 1, appliesTo: DOKS },
+
+  velero: { type: "boolean", default: false, appliesTo: DOKS },
+  veleroSchedule: { type: "string", default: "0 3 * * *", appliesTo: DOKS },
+  veleroRetentionDays: { type: "integer", default: 14, appliesTo: DOKS },
+  veleroSnapshotToken: { type: "string", default: "", appliesTo: DOKS, secret: true },
+
+  observability: { type: "string", default: "metrics", appliesTo: ALL },
+  grafanaHost: { type: "string", default: "", appliesTo: ALL },
+  grafanaAdminPassword: { type: "string", default: "", appliesTo: ALL, secret: true },
+  metricsRetentionDays: { type: "integer", default: 7, appliesTo: ALL },
+  metricsStorageGi: { type: "integer", default: 10, appliesTo: ["doks", "existing"] },
+  logsRetentionDays: { type: "integer", default: 7, appliesTo: ALL },
+  logsStorageGi: { type: "integer", default: 10, appliesTo: ["doks", "existing"] },
 } as const satisfies Record<string, KeySpec>;
 
 /** Name of a config key without its namespace. */

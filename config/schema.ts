@@ -257,9 +257,44 @@ export const rawConfigSchema = z.object({
   databaseStorageGi: integer(1, 1000),
   databaseStorageClass: pattern(DNS_SUBDOMAIN, "the name of a StorageClass of the cluster, such as standard"),
   databaseBackupSchedule: pattern(CRON, 'a cron schedule of five fields such as "30 2 * * *"'),
+  databaseBackupRetentionDays: integer(1, 3650),
+  databaseBackupS3Endpoint: pattern(
+    /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/?$/,
+    "the http(s) URL of an S3-compatible endpoint without a path, such as https://s3.eu-central-1.amazonaws.com or http://minio.minio.svc:9000",
+  ),
+  databaseBackupS3Bucket: pattern(
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    "an S3 bucket name of 3 to 63 lowercase letters, digits, dots and dashes",
+  ),
+  databaseBackupS3Region: pattern(/^[a-z0-9][a-z0-9-]{0,30}[a-z0-9]$/, "a region such as eu-central-1"),
+  databaseBackupS3AccessKeyId: z
+    .string({ error: "expected an access key id" })
+    .min(1, "expected an access key id"),
+  databaseBackupS3SecretAccessKey: z
+    .string({ error: "expected a secret access key" })
+    .min(1, "expected a secret access key"),
   databaseVersion: pattern(/^\d{2}$/, 'a PostgreSQL major version such as "17"'),
   databaseSize: pattern(/^db-[a-z0-9-]+$/, "a managed database size slug such as db-s-1vcpu-2gb"),
   databaseNodeCount: integer(1, 3),
+
+  velero: boolean(),
+  veleroSchedule: pattern(CRON, 'a cron schedule of five fields such as "0 3 * * *"'),
+  veleroRetentionDays: integer(1, 365),
+  // Checked for shape only: a secret's contents never appear in a message.
+  veleroSnapshotToken: z
+    .string({ error: "expected a DigitalOcean API token" })
+    .min(1, "expected a DigitalOcean API token"),
+
+  observability: oneOf(["off", "metrics", "full"]),
+  grafanaHost: pattern(DNS_NAME, "a DNS name such as grafana.example.com"),
+  grafanaAdminPassword: z
+    .string({ error: "expected a password" })
+    .min(16, "expected a password of at least 16 characters")
+    .max(256, "expected a password of at most 256 characters"),
+  metricsRetentionDays: integer(1, 365),
+  metricsStorageGi: integer(1, 1000),
+  logsRetentionDays: integer(1, 365),
+  logsStorageGi: integer(1, 1000),
 } satisfies Record<keyof typeof KEY_TYPES, z.ZodType>);
 
 /** The keys' values after type and range checks, before the cross-key checks. */

@@ -14,10 +14,13 @@ interface CommonConfig {
   readonly ingress: IngressConfig;
   readonly app: AppConfig;
   /**
-   * Install metrics-server, which the app's HorizontalPodAutoscalers read: only where an HPA exists
-   * and the cluster has none (DOKS ships none; k0s ships its own; an existing cluster says).
+   * Install metrics-server (the source of the metrics API that HorizontalPodAutoscalers and
+   * `kubectl top` read): wherever `observability` is `metrics` or `full` and the cluster has none
+   * (DOKS ships none; k0s ships its own; an existing cluster says).
    */
   readonly installMetricsServer: boolean;
+  /** Monitoring and logs on the cluster. */
+  readonly observability: ObservabilityConfig;
 }
 
 /** Everything on this machine: k0s in Docker and a local registry. */
@@ -32,6 +35,8 @@ export interface CloudPlatformConfig extends CommonConfig {
   readonly cluster: DoksClusterConfig;
   readonly registry: DocrConfig;
   readonly database: InClusterDatabaseConfig | ManagedDatabaseConfig;
+  /** Velero's cluster backups; absent: off. */
+  readonly velero?: VeleroConfig;
 }
 
 /** A cluster the user already has (kind, minikube, a company cluster), reached through a kubeconfig. */
@@ -186,6 +191,41 @@ export interface InClusterDatabaseConfig {
   readonly password?: SecretValue;
   /** Cron schedule of the pg_dump CronJob. */
   readonly backupSchedule: string;
+  /** Where the dumps go. */
+  readonly backup: DatabaseBackupConfig;
+}
+
+/**
+ * Where the in-cluster database's nightly dumps go: a volume of the cluster (k0s: an emptyDir that
+ * keeps nothing; an existing cluster without an S3 endpoint: a claim), a DigitalOcean Spaces bucket
+ * the program creates (DOKS: the dumps outlive the cluster), or a bucket of an S3-compatible service
+ * the stack names (an existing cluster).
+ */
+export type DatabaseBackupConfig =
+  | { readonly store: "volume"; readonly retentionDays: number }
+  | { readonly store: "spaces"; readonly region: string; readonly retentionDays: number }
+  | {
+      readonly store: "s3";
+      readonly endpoint: string;
+      readonly bucket: string;
+      readonly region: string;
+      readonly accessKeyId: SecretValue;
+      readonly secretAccessKey: SecretValue;
+    };
+
+/** Velero's daily cluster backup into a Spaces bucket of its own (DOKS). */
+export interface VeleroConfig {
+  /** Cron schedule of the backup, UTC. */
+  readonly schedule: string;
+  /** Days each backup is kept (its TTL). */
+  readonly retentionDays: number;
+  /** Region of the bucket (the cluster's). */
+  readonly region: string;
+  /**
+   * DigitalOcean API token for the DigitalOcean plugin's volume snapshots; absent: Kubernetes
+   * objects only, no volume snapshots.
+   */
+  readonly snapshotToken?: SecretValue;
 }
 
 /** DigitalOcean managed PostgreSQL, reachable only from the cluster. */
@@ -198,4 +238,39 @@ export interface ManagedDatabaseConfig {
   readonly region: string;
   /** The VPC the cluster's nodes are in: the only network allowed to reach the database. */
   readonly vpcIpRange: string;
+}
+
+/**
+ * How much of the cluster is observed: `off` (nothing installed), `metrics` (metrics-server where the
+ * cluster has none, nothing else) or `full` (Prometheus with alerts, Grafana, Loki and a log collector).
+ */
+export type ObservabilityConfig =
+  | { readonly level: "off" | "metrics" }
+  | {
+      readonly level: "full";
+      readonly grafana: GrafanaConfig;
+      /** Prometheus's time series. */
+      readonly metrics: TelemetryStoreConfig;
+      /** Loki's log chunks and index. */
+      readonly logs: TelemetryStoreConfig;
+    };
+
+/** Grafana, served through the stack's ingress. */
+export interface GrafanaConfig {
+  /** Host name of Grafana's Ingress (HTTPS where the stack serves TLS). */
+  readonly host: string;
+  /** The admin password, when the team manages it; absent: the program generates one. */
+  readonly adminPassword?: SecretValue;
+}
+
+/** How long a telemetry store keeps its data and where. */
+export interface TelemetryStoreConfig {
+  readonly retentionDays: number;
+  /**
+   * emptyDir on a laptop (lost with the pod); a PersistentVolumeClaim elsewhere, of the named
+   * StorageClass (absent: the cluster's default class).
+   */
+  readonly storage:
+    | { readonly kind: "emptyDir" }
+    | { readonly kind: "pvc"; readonly sizeGi: number; readonly storageClass?: string };
 }

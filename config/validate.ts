@@ -7,6 +7,7 @@ import { SecretValue } from "./secret";
 import {
   AppConfig,
   CloudPlatformConfig,
+  DatabaseBackupConfig,
   DoksClusterConfig,
   ExistingClusterConfig,
   ExistingPlatformConfig,
@@ -15,8 +16,11 @@ import {
   IngressControllerConfig,
   LocalPlatformConfig,
   NodePoolConfig,
+  ObservabilityConfig,
   PlatformConfig,
+  TelemetryStoreConfig,
   TlsConfig,
+  VeleroConfig,
 } from "./types";
 
 const KEY_NAMES = Object.keys(KEYS) as KeyName[];
@@ -194,19 +198,80 @@ class CrossChecks {
 
   private common(stack: string) {
     const provider = this.raw.clusterProvider;
-    const autoscale = this.raw.appAutoscale === true;
-    this.refuseUnless(
-      autoscale,
-      ["metricsServer"],
-      "applies only when platform:appAutoscale is true (HPAs read it)",
-    );
+    const observability = this.observability();
+    const observed = observability?.level !== "off";
     return {
       stack,
       protect: this.need("protect", "expected true or false"),
       tags: [stack, ...(this.need("tags", "expected a list of tags") ?? [])],
       installMetricsServer:
-        autoscale &&
+        observed &&
         (provider === "doks" || (provider === "existing" && this.raw.metricsServer === "install")),
+      observability: observability as ObservabilityConfig,
+    };
+  }
+
+  /**
+   * `observability`: `off` installs nothing, `metrics` metrics-server where the cluster has none,
+   * `full` the monitoring and logging stack besides. The keys that size the stack apply only to
+   * `full`; `off` is refused where the app's HPAs would have no metrics-server to read.
+   */
+  private observability(): ObservabilityConfig | undefined {
+    const level = this.need("observability", "expected off, metrics or full");
+    const provider = this.raw.clusterProvider;
+    this.refuseUnless(
+      level !== "off",
+      ["metricsServer"],
+      "applies only when platform:observability is metrics or full (it says whether the cluster has metrics-server)",
+    );
+    if (level === "off" && this.raw.appAutoscale === true && provider === "doks")
+      this.problems.push(
+        `${full("observability")}: off leaves the app's HorizontalPodAutoscalers without metrics-server, which DOKS does not ship: use metrics or full, or set platform:appAutoscale false`,
+      );
+    this.refuseUnless(
+      level === "full",
+      [
+        "grafanaHost",
+        "grafanaAdminPassword",
+        "metricsRetentionDays",
+        "metricsStorageGi",
+        "logsRetentionDays",
+        "logsStorageGi",
+      ],
+      "applies only when platform:observability is full",
+    );
+    if (level !== "full") return level === undefined ? undefined : { level };
+
+    const appHost = this.raw.appHost;
+    const host = this.raw.grafanaHost ?? (appHost !== undefined ? `grafana.${appHost}` : undefined);
+    const zone = this.raw.dnsZone;
+    if (host !== undefined && host === appHost)
+      this.problems.push(`${full("grafanaHost")}: must differ from platform:appHost (${appHost})`);
+    else if (host !== undefined && zone !== undefined && !host.endsWith(`.${zone}`))
+      this.problems.push(
+        `${full("grafanaHost")}: ${host} is not in platform:dnsZone ${zone}, where the program creates its DNS record`,
+      );
+    const password = this.raw.grafanaAdminPassword;
+    const store = (days: KeyName, size: KeyName): TelemetryStoreConfig => ({
+      retentionDays: this.need(days, "expected a number of days") as number,
+      storage:
+        provider === "k0s"
+          ? { kind: "emptyDir" }
+          : {
+              kind: "pvc",
+              sizeGi: this.need(size, "expected a size in GiB") as number,
+              // Telemetry is not kept beyond its retention: the deleting class, also where data is protected.
+              ...(provider === "doks" ? { storageClass: "do-block-storage" } : {}),
+            },
+    });
+    return {
+      level,
+      grafana: {
+        host: host as string,
+        ...(password !== undefined ? { adminPassword: new SecretValue(password) } : {}),
+      },
+      metrics: store("metricsRetentionDays", "metricsStorageGi"),
+      logs: store("logsRetentionDays", "logsStorageGi"),
     };
   }
 
@@ -271,6 +336,12 @@ class CrossChecks {
       ["databasePassword"],
       "applies only to the in-cluster database (DigitalOcean generates the managed database's password)",
     );
+    this.refuseUnless(
+      !managed,
+      ["databaseBackupRetentionDays"],
+      "applies only to the in-cluster database (DigitalOcean keeps the managed database's daily backups and point-in-time recovery)",
+    );
+    const velero = this.velero(region);
     const dnsZone = this.raw.dnsZone;
     const host = this.raw.appHost;
     if (dnsZone !== undefined && host !== undefined && !host.endsWith(`.${dnsZone}`)) {
@@ -288,6 +359,7 @@ class CrossChecks {
       },
       ingress: { controller: this.traefik(), ...(tls ? { tls } : {}), ...(dnsZone ? { dnsZone } : {}) },
       app: this.app(true),
+      ...(velero ? { velero } : {}),
       database: managed
         ? {
             mode: "managed",
@@ -532,7 +604,81 @@ class CrossChecks {
       image: this.need("databaseImage", "expected a pinned PostgreSQL image"),
       storage,
       backupSchedule: this.need("databaseBackupSchedule", "expected a cron schedule"),
+      backup: this.databaseBackup(),
       ...(password !== undefined ? { password: new SecretValue(password) } : {}),
+    };
+  }
+
+  /**
+   * Where the in-cluster database's dumps go: a Spaces bucket the program creates on DOKS (so they
+   * outlive the cluster), the S3-compatible bucket an existing cluster's stack names (all four of its
+   * keys, or none: then a volume of the cluster), and a volume on k0s (an emptyDir: a laptop's
+   * database is throwaway, and k0s has no storage class).
+   */
+  private databaseBackup(): DatabaseBackupConfig {
+    const provider = this.raw.clusterProvider;
+    const retentionDays = this.need("databaseBackupRetentionDays", "expected a number of days");
+    if (provider === "doks") return { store: "spaces", region: this.raw.region as string, retentionDays };
+    const s3Keys = [
+      "databaseBackupS3Endpoint",
+      "databaseBackupS3Bucket",
+      "databaseBackupS3AccessKeyId",
+      "databaseBackupS3SecretAccessKey",
+    ] as const;
+    const given = s3Keys.filter((key) => this.raw[key] !== undefined || this.invalid.has(key));
+    if (provider !== "existing" || given.length === 0) {
+      this.refuseUnless(
+        false,
+        ["databaseBackupS3Region"],
+        "applies only with platform:databaseBackupS3Endpoint (a bucket for the dumps)",
+      );
+      return { store: "volume", retentionDays };
+    }
+    for (const key of s3Keys) {
+      if (!given.includes(key))
+        this.problems.push(
+          `${full(key)}: required with ${given.map(full).join(", ")}: the dumps' bucket needs its endpoint, name and key pair${key.endsWith("Id") || key.endsWith("Key") ? ` (\`pulumi config set --secret ${full(key)}\`)` : ""}`,
+        );
+    }
+    this.refuseUnless(
+      false,
+      ["databaseBackupRetentionDays"],
+      "applies only where the program keeps the dumps (a volume, or the Spaces bucket it creates): give the bucket of platform:databaseBackupS3Endpoint a lifecycle rule that expires postgres/ instead",
+    );
+    return {
+      store: "s3",
+      endpoint: (this.raw.databaseBackupS3Endpoint as string)?.replace(/\/$/, ""),
+      bucket: this.raw.databaseBackupS3Bucket as string,
+      region: this.raw.databaseBackupS3Region ?? "us-east-1",
+      accessKeyId: new SecretValue(this.raw.databaseBackupS3AccessKeyId ?? ""),
+      secretAccessKey: new SecretValue(this.raw.databaseBackupS3SecretAccessKey ?? ""),
+    };
+  }
+
+  /**
+   * Velero's daily backups where the stack turns them on (DOKS: the key applies nowhere else), with
+   * volume snapshots when a DigitalOcean API token is given for the DigitalOcean plugin.
+   */
+  private velero(region: string): VeleroConfig | undefined {
+    const enabled = this.need("velero", "expected true or false");
+    this.refuseUnless(
+      enabled === true,
+      ["veleroSchedule", "veleroRetentionDays", "veleroSnapshotToken"],
+      "applies only when platform:velero is true",
+    );
+    if (enabled !== true) return undefined;
+    const token = this.raw.veleroSnapshotToken;
+    const retentionDays = this.need("veleroRetentionDays", "expected a number of days");
+    // DigitalOcean keeps at most 25 snapshots of a volume; a daily backup keeps one per day.
+    if (token !== undefined && retentionDays > 25)
+      this.problems.push(
+        `${full("veleroRetentionDays")}: expected at most 25 with volume snapshots (platform:veleroSnapshotToken): DigitalOcean keeps 25 snapshots per volume and the daily backup takes one a day, got ${retentionDays}`,
+      );
+    return {
+      schedule: this.need("veleroSchedule", "expected a cron schedule"),
+      retentionDays,
+      region,
+      ...(token !== undefined ? { snapshotToken: new SecretValue(token) } : {}),
     };
   }
 

@@ -6,6 +6,7 @@ import {
   cents,
   classify,
   RULES,
+  stackFacts,
   type CostItem,
   type CostResource,
   type StackFacts,
@@ -30,8 +31,6 @@ export interface HasResources {
   readonly resources: readonly CostResource[];
 }
 
-const DOKS = "digitalocean:index/kubernetesCluster:KubernetesCluster";
-
 /**
  * Estimates the monthly cost of `input` (an evaluation, or a plain `{urn, type, name, props|inputs}`
  * list): one item per billable part of a resource, autoscaling pools as min–max, volumes from their
@@ -44,7 +43,7 @@ export function estimateCost(
   prices: PriceTable = loadPrices(),
 ): CostEstimate {
   const resources: readonly CostResource[] = Array.isArray(input) ? input : (input as HasResources).resources;
-  const stack: StackFacts = { doks: resources.some((r) => r.type === DOKS) };
+  const stack: StackFacts = stackFacts(resources, prices);
   const items: CostItem[] = [];
   const unpriced: UnpricedResource[] = [];
   const rendered = renderedCharts(resources);
@@ -60,7 +59,7 @@ export function estimateCost(
       unpriced.push({ ...id, reason: kind.reason });
       continue;
     }
-    const result = kind(r.props ?? r.inputs ?? {}, prices, stack);
+    const result = kind(r.props ?? r.inputs ?? {}, prices, stack, r.urn);
     for (const item of result.items) items.push({ ...id, ...item });
     for (const reason of result.unpriced) unpriced.push({ ...id, reason });
   }
@@ -70,7 +69,7 @@ export function estimateCost(
 const CHART = "kubernetes:helm.sh/v4:Chart";
 
 /** Charts whose rendered objects are among the resources (the URN's type chain runs through them). */
-function renderedCharts(resources: readonly CostResource[]): Set<string> {
+export function renderedCharts(resources: readonly CostResource[]): Set<string> {
   const qualifiedType = (urn: string) => urn.split("::")[2] ?? "";
   const childTypes = resources.map((r) => qualifiedType(r.urn));
   return new Set(
@@ -124,7 +123,7 @@ export function renderCost(estimate: CostEstimate, prices: PriceTable = loadPric
     for (const u of estimate.unpriced) lines.push(`  - ${u.name} (${u.type}): ${u.reason}`);
   }
   lines.push(
-    `Prices: ${PRICE_TABLE_FILE} (read ${latestRead(prices)}). Not included: bandwidth overage, snapshots, backups storage, extra registry storage.`,
+    `Prices: ${PRICE_TABLE_FILE} (read ${latestRead(prices)}). Not included: bandwidth overage, Spaces storage beyond the subscription's 250 GiB, extra registry storage.`,
   );
   return lines.join("\n");
 }
@@ -139,6 +138,8 @@ export function latestRead(prices: PriceTable = loadPrices()): string {
     ...Object.values(prices.droplets),
     ...Object.values(prices.containerRegistry),
     ...Object.values(prices.postgresql),
+    prices.spaces.subscription,
+    prices.volumeSnapshots.perGiB,
   ].map((e) => e.read);
   return dates.sort().at(-1) ?? "";
 }

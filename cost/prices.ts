@@ -21,6 +21,18 @@ export interface StandbyPricing extends Omit<PriceEntry, "monthlyUsd"> {
   readonly factor: number;
 }
 
+/**
+ * What a DOKS worker node of one size offers pods: the Droplet's vCPUs and memory, and the memory
+ * DigitalOcean leaves allocatable to pods after what it reserves on the node (kubelet, containerd,
+ * Cilium, its agents, the OS), with where and when that was read.
+ */
+export interface NodeCapacityEntry extends Omit<PriceEntry, "monthlyUsd"> {
+  readonly vcpus: number;
+  readonly memoryGiB: number;
+  /** DigitalOcean's "maximum pod allocatable memory" for the size. */
+  readonly allocatableMemoryGiB: number;
+}
+
 /** The whole price table. */
 export interface PriceTable {
   readonly readme: string;
@@ -28,6 +40,8 @@ export interface PriceTable {
   readonly kubernetes: { readonly haControlPlane: PriceEntry };
   /** Droplet sizes by slug; DOKS worker nodes cost the same as Droplets of their size. */
   readonly droplets: Readonly<Record<string, PriceEntry>>;
+  /** What a DOKS node of each size offers pods, by Droplet slug (the capacity check reads it). */
+  readonly doksNodeCapacity: Readonly<Record<string, NodeCapacityEntry>>;
   readonly loadBalancer: { readonly perNode: PriceEntry };
   readonly blockStorage: { readonly perGiB: PriceEntry };
   /** Storage classes whose PersistentVolumeClaims become DigitalOcean volumes. */
@@ -37,6 +51,10 @@ export interface PriceTable {
   /** Managed PostgreSQL sizes by slug, per node. */
   readonly postgresql: Readonly<Record<string, PriceEntry>>;
   readonly postgresqlStandbyNode: StandbyPricing;
+  /** Spaces object storage: the subscription (one per account) that every bucket shares. */
+  readonly spaces: { readonly subscription: PriceEntry };
+  /** Volume snapshots, per GiB of snapshot per month (Velero's DigitalOcean plugin takes them). */
+  readonly volumeSnapshots: { readonly perGiB: PriceEntry };
 }
 
 /** Where the table lives, relative to the repository root (for messages and docs). */
@@ -48,7 +66,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function checkProvenance(entry: Record<string, unknown>, at: string, errors: string[]): void {
+function checkProvenance(
+  entry: Record<string, unknown>,
+  at: string,
+  errors: string[],
+  fields: readonly string[] = [],
+): void {
   if (typeof entry.source !== "string" || !/^https:\/\/\S+$/.test(entry.source))
     errors.push(`${at}.source: expected an https URL`);
   if (typeof entry.read !== "string" || !DATE.test(entry.read) || Number.isNaN(Date.parse(entry.read)))
@@ -58,7 +81,7 @@ function checkProvenance(entry: Record<string, unknown>, at: string, errors: str
     errors.push(`${at}.note: expected a non-empty string`);
   if (entry.confirmed === false && typeof entry.note !== "string")
     errors.push(`${at}.note: an unconfirmed price must say why in a note`);
-  const known = new Set(["monthlyUsd", "factor", "source", "read", "confirmed", "note"]);
+  const known = new Set(["monthlyUsd", "factor", "source", "read", "confirmed", "note", ...fields]);
   for (const key of Object.keys(entry)) if (!known.has(key)) errors.push(`${at}.${key}: unknown field`);
 }
 
@@ -87,6 +110,37 @@ function checkSection(value: unknown, at: string, keys: readonly string[] | "any
       if (!keys.includes(name)) errors.push(`${at}.${name}: unknown field`);
 }
 
+const NODE_FIELDS = ["vcpus", "memoryGiB", "allocatableMemoryGiB"];
+
+function checkNodeCapacity(value: unknown, droplets: unknown, errors: string[]): void {
+  if (!isRecord(value)) {
+    errors.push("doksNodeCapacity: expected an object");
+    return;
+  }
+  for (const [size, entry] of Object.entries(value)) {
+    const at = `doksNodeCapacity.${size}`;
+    if (!isRecord(entry)) {
+      errors.push(`${at}: expected an object`);
+      continue;
+    }
+    if (isRecord(droplets) && !(size in droplets)) errors.push(`${at}: no Droplet price for this size`);
+    for (const key of NODE_FIELDS) {
+      const n = entry[key];
+      if (typeof n !== "number" || !Number.isFinite(n) || n <= 0)
+        errors.push(`${at}.${key}: expected a number > 0`);
+    }
+    for (const key of ["monthlyUsd", "factor"]) if (key in entry) errors.push(`${at}.${key}: unknown field`);
+    const { memoryGiB, allocatableMemoryGiB } = entry;
+    if (
+      typeof memoryGiB === "number" &&
+      typeof allocatableMemoryGiB === "number" &&
+      allocatableMemoryGiB > memoryGiB
+    )
+      errors.push(`${at}.allocatableMemoryGiB: more than the node's memoryGiB`);
+    checkProvenance(entry, at, errors, NODE_FIELDS);
+  }
+}
+
 /** Every problem with a parsed price table, each naming its path; empty when the table is valid. */
 export function validatePriceTable(raw: unknown): string[] {
   const errors: string[] = [];
@@ -96,22 +150,28 @@ export function validatePriceTable(raw: unknown): string[] {
     "currency",
     "kubernetes",
     "droplets",
+    "doksNodeCapacity",
     "loadBalancer",
     "blockStorage",
     "blockStorageClasses",
     "containerRegistry",
     "postgresql",
     "postgresqlStandbyNode",
+    "spaces",
+    "volumeSnapshots",
   ];
   for (const key of Object.keys(raw)) if (!sections.includes(key)) errors.push(`${key}: unknown section`);
   if (typeof raw.readme !== "string" || raw.readme.trim() === "") errors.push("readme: expected a string");
   if (raw.currency !== "USD") errors.push('currency: expected "USD"');
   checkSection(raw.kubernetes, "kubernetes", ["haControlPlane"], errors);
   checkSection(raw.droplets, "droplets", "any", errors);
+  checkNodeCapacity(raw.doksNodeCapacity, raw.droplets, errors);
   checkSection(raw.loadBalancer, "loadBalancer", ["perNode"], errors);
   checkSection(raw.blockStorage, "blockStorage", ["perGiB"], errors);
   checkSection(raw.containerRegistry, "containerRegistry", "any", errors);
   checkSection(raw.postgresql, "postgresql", "any", errors);
+  checkSection(raw.spaces, "spaces", ["subscription"], errors);
+  checkSection(raw.volumeSnapshots, "volumeSnapshots", ["perGiB"], errors);
   const classes = raw.blockStorageClasses;
   if (!Array.isArray(classes) || classes.length === 0 || !classes.every((c) => typeof c === "string" && c))
     errors.push("blockStorageClasses: expected a non-empty list of storage class names");

@@ -51,10 +51,19 @@ export interface RuleResult {
 export interface StackFacts {
   /** Whether the stack declares a DigitalOcean Kubernetes cluster (so LoadBalancer Services are DO load balancers). */
   readonly doks: boolean;
+  /** URN of the stack's first Spaces bucket, which carries the account's one Spaces subscription. */
+  readonly spacesSubscription?: string;
+  /** GiB of DigitalOcean block storage the stack's claims request (what volume snapshots copy). */
+  readonly blockStorageGiB?: number;
 }
 
-/** A pricing rule for one resource type. */
-export type Rule = (props: Record<string, unknown>, prices: PriceTable, stack: StackFacts) => RuleResult;
+/** A pricing rule for one resource type; `urn` is the resource's own. */
+export type Rule = (
+  props: Record<string, unknown>,
+  prices: PriceTable,
+  stack: StackFacts,
+  urn?: string,
+) => RuleResult;
 
 /** Stands in for a value the estimate cannot read (unknown until deploy, or secret). */
 export const UNKNOWN_VALUE = Symbol("unknown");
@@ -293,6 +302,101 @@ const statefulSet: Rule = (props, prices) => {
   return { items: results.flatMap((r) => r.items), unpriced: results.flatMap((r) => r.unpriced) };
 };
 
+/** Whole GiB of block storage one claim spec requests; 0 when it is not a priced block-storage claim. */
+function claimGiB(spec: unknown, prices: PriceTable): number {
+  const storageClass = at(spec, "storageClassName");
+  if (typeof storageClass !== "string" || !prices.blockStorageClasses.includes(storageClass)) return 0;
+  const bytes = quantityBytes(at(spec, "resources", "requests", "storage"));
+  return bytes === undefined ? 0 : Math.max(1, Math.ceil(bytes / 2 ** 30));
+}
+
+/**
+ * Facts the rules need about the whole stack: whether it runs on DOKS, which bucket carries the
+ * Spaces subscription, and the GiB of block storage its claims and StatefulSet templates request.
+ */
+export function stackFacts(
+  resources: readonly {
+    readonly urn: string;
+    readonly type: string;
+    readonly props?: unknown;
+    readonly inputs?: unknown;
+  }[],
+  prices: PriceTable,
+): StackFacts {
+  let gib = 0;
+  for (const r of resources) {
+    const props = r.props ?? r.inputs;
+    if (r.type === "kubernetes:core/v1:PersistentVolumeClaim") gib += claimGiB(at(props, "spec"), prices);
+    if (r.type === "kubernetes:apps/v1:StatefulSet") {
+      const templates = at(props, "spec", "volumeClaimTemplates");
+      const replicas = at(props, "spec", "replicas");
+      const n = typeof replicas === "number" ? replicas : 1;
+      if (Array.isArray(templates))
+        templates.forEach((_, i) => (gib += n * claimGiB(at(templates, i, "spec"), prices)));
+    }
+  }
+  return {
+    doks: resources.some((r) => r.type === "digitalocean:index/kubernetesCluster:KubernetesCluster"),
+    spacesSubscription: resources.find((r) => r.type === SPACES_BUCKET)?.urn,
+    blockStorageGiB: gib,
+  };
+}
+
+// ---- object storage and snapshots -------------------------------------------------------------
+
+const SPACES_BUCKET = "digitalocean:index/spacesBucket:SpacesBucket";
+
+/** The Spaces subscription, once per stack: on its first bucket; every other bucket shares it. */
+const spacesBucket: Rule = (_props, prices, stack, urn) => {
+  if (urn !== undefined && stack.spacesSubscription !== undefined && urn !== stack.spacesSubscription)
+    return none;
+  const price = prices.spaces.subscription.monthlyUsd;
+  return {
+    items: [
+      {
+        description: "Spaces subscription",
+        monthlyUsd: fixed(price),
+        basis: `${usd(price)} per account, all buckets (250 GiB and 1 TiB transfer included)`,
+      },
+    ],
+    unpriced: [],
+  };
+};
+
+/** Hours in a Velero duration such as `336h0m0s`; undefined when it is not one. */
+function durationHours(ttl: unknown): number | undefined {
+  if (typeof ttl !== "string") return undefined;
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(ttl);
+  if (!m || ttl === "") return undefined;
+  return Number(m[1] ?? 0) + Number(m[2] ?? 0) / 60 + Number(m[3] ?? 0) / 3600;
+}
+
+/**
+ * A Velero Schedule that snapshots volumes: one snapshot of every volume per backup, each kept for
+ * the backup's TTL, at most 25 per volume (DigitalOcean's limit). From nothing (empty volumes:
+ * snapshots are billed on their size) to every retained snapshot at the volumes' provisioned size.
+ */
+const veleroSchedule: Rule = (props, prices, stack) => {
+  const snapshots = at(props, "spec", "template", "snapshotVolumes");
+  if (snapshots === UNKNOWN_VALUE) return unpriced("snapshotVolumes is unknown until deploy");
+  if (snapshots !== true) return none;
+  const hours = durationHours(at(props, "spec", "template", "ttl"));
+  if (hours === undefined) return unpriced(`backup TTL is ${describe(at(props, "spec", "template", "ttl"))}`);
+  const kept = Math.min(25, Math.max(1, Math.ceil(hours / 24)));
+  const gib = stack.blockStorageGiB ?? 0;
+  const perGiB = prices.volumeSnapshots.perGiB.monthlyUsd;
+  return {
+    items: [
+      {
+        description: "volume snapshots",
+        monthlyUsd: { min: 0, max: cents(kept * gib * perGiB) },
+        basis: `up to ${kept} daily snapshots × ${gib} GiB of claims at ${usd(perGiB)}/GiB`,
+      },
+    ],
+    unpriced: [],
+  };
+};
+
 // ---- load balancers ---------------------------------------------------------------------------
 
 const SIZE_UNIT = "service.beta.kubernetes.io/do-loadbalancer-size-unit";
@@ -343,7 +447,16 @@ const service: Rule = (props, prices, stack) => {
 const helmChart: Rule = (props, prices, stack) => {
   const chart = at(props, "chart");
   if (chart === "cert-manager") return none;
+  // Velero: a Deployment and its metrics Service; no volume without the node agent.
+  if (
+    chart === "velero" &&
+    at(props, "values", "metrics", "service", "type") === "ClusterIP" &&
+    at(props, "values", "deployNodeAgent") === false
+  )
+    return none;
   if (chart === "metrics-server" && at(props, "values", "service", "type") === "ClusterIP") return none;
+  if (typeof chart === "string" && chart in MONITORING_CHARTS)
+    return MONITORING_CHARTS[chart](at(props, "values"), prices);
   if (chart !== "traefik")
     return unpriced(
       `Helm chart ${describe(chart)} is opaque offline: its Services and volumes are not priced`,
@@ -354,6 +467,137 @@ const helmChart: Rule = (props, prices, stack) => {
   if (type === UNKNOWN_VALUE) return unpriced("values.service.spec.type is unknown until deploy");
   if (type !== "LoadBalancer") return none;
   return loadBalancerCost(at(values, "service", "annotations"), stack, prices);
+};
+
+// ---- the monitoring charts' volumes ------------------------------------------------------------
+
+/** A volume a chart's StatefulSet claims per replica, as its values declare it. */
+interface ChartClaim {
+  readonly description: string;
+  /** The claim's spec (storageClassName, resources.requests.storage); undefined: no volume. */
+  readonly spec: unknown;
+  readonly replicas: unknown;
+}
+
+/**
+ * Prices the claims a chart's values declare, once every Service the chart creates is stated
+ * ClusterIP (a load balancer would be billed) and no switch names a part whose volumes are not known.
+ */
+function chartClaims(
+  values: unknown,
+  services: readonly (readonly string[])[],
+  unknownParts: readonly {
+    readonly path: readonly string[];
+    readonly safe: unknown;
+    readonly what: string;
+  }[],
+  claims: readonly ChartClaim[],
+  prices: PriceTable,
+): RuleResult {
+  if (values === UNKNOWN_VALUE) return unpriced("values are unknown until deploy");
+  for (const path of services) {
+    const type = at(values, ...path);
+    if (type !== "ClusterIP")
+      return unpriced(`values.${path.join(".")} is ${describe(type)}, not stated ClusterIP`);
+  }
+  for (const part of unknownParts) {
+    const value = at(values, ...part.path);
+    if (value !== part.safe)
+      return unpriced(`values.${part.path.join(".")} is ${describe(value)}: ${part.what} is not priced`);
+  }
+  const results = claims
+    .filter((claim) => claim.spec !== undefined)
+    .map((claim) => {
+      const n = claim.replicas ?? 1;
+      if (!(typeof n === "number" && Number.isInteger(n) && n >= 0))
+        return unpriced(`${claim.description}: replicas is ${describe(n)}`);
+      return claimCost(
+        claim.spec,
+        claim.description,
+        { n, text: `${n} replica${n === 1 ? "" : "s"} × ` },
+        prices,
+      );
+    });
+  return { items: results.flatMap((r) => r.items), unpriced: results.flatMap((r) => r.unpriced) };
+}
+
+/**
+ * The monitoring charts, priced from the storage their values declare (their volumes are claimed
+ * by StatefulSets the offline plan cannot see): kube-prometheus-stack's Prometheus and Alertmanager
+ * (the operator creates one claim per replica from `storageSpec` and `storage`), Loki's monolithic
+ * StatefulSet (`singleBinary.persistence`, on unless turned off), and Alloy, a DaemonSet without
+ * volumes. Each read was checked against the chart version the program pins
+ * (components/observability/versions.ts).
+ */
+const MONITORING_CHARTS: Readonly<Record<string, (values: unknown, prices: PriceTable) => RuleResult>> = {
+  "kube-prometheus-stack": (values, prices) =>
+    chartClaims(
+      values,
+      [
+        ["prometheus", "service", "type"],
+        ["alertmanager", "service", "type"],
+        ["grafana", "service", "type"],
+        ["prometheusOperator", "service", "type"],
+        ["kube-state-metrics", "service", "type"],
+        ["prometheus-node-exporter", "service", "type"],
+      ],
+      [
+        { path: ["grafana", "persistence", "enabled"], safe: false, what: "Grafana's volume" },
+        { path: ["thanosRuler", "enabled"], safe: undefined, what: "Thanos Ruler" },
+      ],
+      [
+        {
+          description: "volume prometheus per replica",
+          spec: at(values, "prometheus", "prometheusSpec", "storageSpec", "volumeClaimTemplate", "spec"),
+          replicas: at(values, "prometheus", "prometheusSpec", "replicas"),
+        },
+        {
+          description: "volume alertmanager per replica",
+          spec: at(values, "alertmanager", "alertmanagerSpec", "storage", "volumeClaimTemplate", "spec"),
+          replicas: at(values, "alertmanager", "alertmanagerSpec", "replicas"),
+        },
+      ],
+      prices,
+    ),
+  loki: (values, prices) => {
+    const mode = at(values, "deploymentMode");
+    if (mode !== "Monolithic" && mode !== "SingleBinary")
+      return unpriced(`deploymentMode ${describe(mode)}: only the monolithic mode's volume is priced`);
+    const persistence = at(values, "singleBinary", "persistence");
+    const size = at(persistence, "size") ?? "10Gi";
+    return chartClaims(
+      values,
+      [["singleBinary", "service", "type"]],
+      [
+        { path: ["minio", "enabled"], safe: false, what: "MinIO" },
+        { path: ["gateway", "enabled"], safe: false, what: "the gateway" },
+      ],
+      [
+        {
+          description: "volume loki per replica",
+          spec:
+            at(persistence, "enabled") === false
+              ? undefined
+              : {
+                  ...(at(persistence, "storageClass") !== undefined
+                    ? { storageClassName: at(persistence, "storageClass") }
+                    : {}),
+                  resources: { requests: { storage: size } },
+                },
+          replicas: at(values, "singleBinary", "replicas"),
+        },
+      ],
+      prices,
+    );
+  },
+  alloy: (values, prices) =>
+    chartClaims(
+      values,
+      [["service", "type"]],
+      [{ path: ["controller", "type"], safe: "daemonset", what: "a controller other than the DaemonSet" }],
+      [],
+      prices,
+    ),
 };
 
 // ---- the rule book ----------------------------------------------------------------------------
@@ -368,6 +612,8 @@ export const RULES: Readonly<Record<string, Rule>> = {
   "kubernetes:apps/v1:StatefulSet": statefulSet,
   "kubernetes:core/v1:Service": service,
   "kubernetes:helm.sh/v4:Chart": helmChart,
+  "digitalocean:index/spacesBucket:SpacesBucket": spacesBucket,
+  "kubernetes:velero.io/v1:Schedule": veleroSchedule,
   "kubernetes:helm.sh/v3:Chart": helmChart,
   "kubernetes:helm.sh/v3:Release": helmChart,
 };
@@ -391,6 +637,8 @@ export const FREE_DIGITALOCEAN_TYPES: ReadonlySet<string> = new Set([
   "digitalocean:index/tag:Tag",
   "digitalocean:index/sshKey:SshKey",
   "digitalocean:index/certificate:Certificate",
+  // Billed through the Spaces subscription (a bucket's rule).
+  "digitalocean:index/spacesKey:SpacesKey",
 ]);
 
 /** Kubernetes types that hide what they create offline; listed as unpriced. */

@@ -38,6 +38,7 @@ import { restrictDocrTier } from "./resources/restrictDocrTier";
 import { restrictLoadBalancerServices } from "./resources/restrictLoadBalancerServices";
 import { disallowReplicasWithHpa } from "./stack/disallowReplicasWithHpa";
 import { enforceBudget } from "./stack/enforceBudget";
+import { requireCapacity } from "./stack/requireCapacity";
 import { requireDatabaseFirewall } from "./stack/requireDatabaseFirewall";
 import { requireHpaMinReplicas } from "./stack/requireHpaMinReplicas";
 import { requireNamespacePsaLabels } from "./stack/requireNamespacePsaLabels";
@@ -92,11 +93,12 @@ export const resourcePolicies: Policies = [
 
 /**
  * Checks that span resources (network policies, disruption budgets, replicas and spread, autoscaling,
- * namespaces, databases, cost).
+ * namespaces, databases, cost, capacity).
  */
 export const stackPolicies: Policies = [
   disallowReplicasWithHpa,
   enforceBudget,
+  requireCapacity,
   requireDatabaseFirewall,
   requireHpaMinReplicas,
   requireMultipleReplicas,
@@ -110,7 +112,7 @@ export const stackPolicies: Policies = [
  * Policies that judge a whole Pulumi stack rather than Kubernetes objects: the manifest check
  * (`npm run policy`) leaves them out.
  */
-export const STACK_ONLY_POLICIES: ReadonlySet<string> = new Set([enforceBudget.name]);
+export const STACK_ONLY_POLICIES: ReadonlySet<string> = new Set([enforceBudget.name, requireCapacity.name]);
 
 /** Every policy of the k8s-platform pack. */
 export const policies: Policies = [...workloadPolicies, ...resourcePolicies, ...stackPolicies];

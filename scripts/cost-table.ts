@@ -7,8 +7,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, StackFileError } from "../config";
 import { UsageError } from "./lib/cli";
-import { costTable, estimateCost, generatedSection, MarkerError, replaceSection } from "../cost";
+import {
+  costTable,
+  estimateCapacity,
+  estimateCost,
+  generatedSection,
+  MarkerError,
+  replaceSection,
+} from "../cost";
 import { evaluateStack } from "./lib/evaluate";
+import { minHeadroomPercent } from "./lib/capacity";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 /** The shipped stacks, in the order the README lists them. */
@@ -39,8 +47,11 @@ function read(file: string): string {
 async function main(argv: readonly string[]): Promise<number> {
   const options = parseArgs(argv);
   const estimates = [];
-  for (const stack of STACKS)
-    estimates.push({ stack, estimate: estimateCost(await evaluateStack(PROJECT_DIR, stack)) });
+  for (const stack of STACKS) {
+    const evaluation = await evaluateStack(PROJECT_DIR, stack);
+    const capacity = { report: estimateCapacity(evaluation), minHeadroomPercent: minHeadroomPercent(stack) };
+    estimates.push({ stack, estimate: estimateCost(evaluation), capacity });
+  }
   const table = costTable(estimates);
   if (options.mode === "print") {
     process.stdout.write(`${table}\n`);

@@ -9,15 +9,17 @@ import type { Violation } from "../policies/engine";
 import { ConfigError, StackFileError } from "../config";
 import { PlanOptions, UsageError, parsePlanArgs } from "./lib/cli";
 import { diffPlans, PlanResource, relativePaths } from "./lib/diff";
-import { BaseProgramError, planAtCommit } from "./lib/diffBase";
+import { BasePlan, BaseProgramError, planAtCommit } from "./lib/diffBase";
 import { DiffReport, diffDocument, renderDiffMarkdown } from "./lib/diffRender";
 import { Evaluation, evaluateStack } from "./lib/evaluate";
 import {
   CostResource,
   costDelta,
+  estimateCapacity,
   estimateCost,
   loadPrices,
   PriceTableError,
+  renderCapacity,
   renderCost,
   renderCostDelta,
 } from "../cost";
@@ -32,33 +34,49 @@ async function main(argv: readonly string[]): Promise<number> {
   loadPrices(); // a broken price table is an input error (exit 2), before any policy needs it
   // A bad ref fails before the program runs.
   const baseCommit = options.diff === undefined ? undefined : resolveCommit(PROJECT_DIR, options.diff);
-  const evaluation = await evaluateStack(PROJECT_DIR, options.stack);
+  // The base's plan runs in a child process beside this evaluation; awaited (and its errors seen)
+  // once the working tree's evaluation is done.
+  const basePlan =
+    options.diff === undefined || baseCommit === undefined
+      ? undefined
+      : settled(planAtCommit(PROJECT_DIR, options.diff, baseCommit, options.stack));
+  // A failing working tree waits for the base's child, which removes its worktree when it ends.
+  const evaluation = await evaluateStack(PROJECT_DIR, options.stack).catch(async (error: unknown) => {
+    await basePlan;
+    throw error;
+  });
   // The policies' verdicts, then what the plan could not check (Helm charts' rendered objects).
   const violations = [...(await checkEvaluation(evaluation)), ...helmChartAdvisories(evaluation)];
   const cost = estimateCost(evaluation);
-  if (options.diff !== undefined && baseCommit !== undefined) {
-    const report = await diffReport(options, options.diff, baseCommit, evaluation, violations);
+  const capacity = estimateCapacity(evaluation);
+  if (options.diff !== undefined && baseCommit !== undefined && basePlan !== undefined) {
+    const before = await basePlan.then((r) => r());
+    const report = diffReport(options, options.diff, baseCommit, before, evaluation, violations);
     process.stdout.write(
       options.json
         ? `${JSON.stringify(diffDocument(report), null, 2)}\n`
         : renderDiffMarkdown(report, { summaryLines: report.cost ? costMarkdown(report.cost) : [] }),
     );
   } else if (options.json)
-    process.stdout.write(`${JSON.stringify(planDocument(evaluation, violations, cost), null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify(planDocument(evaluation, violations, cost, capacity), null, 2)}\n`,
+    );
   else
-    process.stdout.write(`${renderTree(evaluation)}\n${renderViolations(violations)}\n${renderCost(cost)}\n`);
+    process.stdout.write(
+      `${renderTree(evaluation)}\n${renderViolations(violations)}\n${renderCost(cost)}\n${renderCapacity(capacity)}\n`,
+    );
   return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
 }
 
 /** The working tree's desired state against the base's, both in `plan --json` form. */
-async function diffReport(
+function diffReport(
   options: PlanOptions,
   base: string,
   baseCommit: string,
+  before: BasePlan,
   evaluation: Evaluation,
   violations: readonly Violation[],
-): Promise<DiffReport> {
-  const before = await planAtCommit(PROJECT_DIR, base, baseCommit, options.stack);
+): DiffReport {
   const after = relativePaths(planDocument(evaluation, violations).resources, [
     PROJECT_DIR,
     realpathSync(PROJECT_DIR),
@@ -73,6 +91,19 @@ async function diffReport(
     // Both sides at today's prices, so the change is what the code change costs.
     cost: costDelta(estimateCost(before.resources.map(asCostResource)), estimateCost(evaluation)),
   };
+}
+
+/**
+ * A promise that never rejects: its result, or its error rethrown when read. A rejection nobody awaits
+ * yet (the base failing while the working tree is still evaluated) is not an unhandled one.
+ */
+function settled<T>(promise: Promise<T>): Promise<() => T> {
+  return promise.then(
+    (value) => () => value,
+    (error: unknown) => () => {
+      throw error;
+    },
+  );
 }
 
 function asCostResource(r: PlanResource): CostResource {

@@ -1,21 +1,31 @@
 // Loads the project's TypeScript files by transpiling them with esbuild, and nothing else.
 // tsx hooks every module load, which doubles the time @pulumi/pulumi takes to load; the offline
 // tools are meant to start about as fast as the SDK itself (`npm run plan`, `npm run policy`).
-// Transpiled files are cached by content under node_modules/.cache. Type errors are
-// `npm run build`'s job, not this loader's.
+// Transpiled files are cached by content and project-relative path under node_modules/.cache, so a
+// copy of the project elsewhere (a worktree of `plan --diff`, a test's scratch repository) hits the
+// same entries instead of adding its own. Type errors are `npm run build`'s job, not this loader's.
 "use strict";
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
-const CACHE_DIR = path.join(__dirname, "..", "node_modules", ".cache", "register-ts");
+const ROOT = path.join(__dirname, "..");
+// Processes started from this one with the loader (the base commit's plan under `plan --diff`, the
+// tools the tests run) inherit the first process's caches through these variables.
+const CACHE_DIR = (process.env.REGISTER_TS_CACHE_DIR ||= path.join(
+  ROOT,
+  "node_modules",
+  ".cache",
+  "register-ts",
+));
 
 // V8's code cache for every module loaded from here on (node_modules and the transpiled files
 // alike): Node's own module.enableCompileCache (Node 22.1+), kept beside the transpile cache.
 // NODE_COMPILE_CACHE, when set, wins; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
-require("node:module").enableCompileCache?.(
-  path.join(__dirname, "..", "node_modules", ".cache", "v8-compile"),
+const compileCache = require("node:module").enableCompileCache?.(
+  path.join(ROOT, "node_modules", ".cache", "v8-compile"),
 );
+if (compileCache?.directory) process.env.NODE_COMPILE_CACHE ||= compileCache.directory;
 let esbuild; // loaded on the first cache miss only
 
 function transpile(source, filename) {
@@ -24,14 +34,20 @@ function transpile(source, filename) {
     loader: "ts",
     format: "cjs",
     target: "node22",
-    sourcefile: filename,
+    // Relative to the generated file, which is the source's own path: right for every copy.
+    sourcefile: path.basename(filename),
     sourcemap: "inline",
   }).code;
 }
 
 require.extensions[".ts"] = function loadTypeScript(module, filename) {
   const source = fs.readFileSync(filename, "utf8");
-  const key = crypto.createHash("sha256").update(filename).update("\0").update(source).digest("hex");
+  const key = crypto
+    .createHash("sha256")
+    .update(path.relative(ROOT, filename))
+    .update("\0")
+    .update(source)
+    .digest("hex");
   const cached = path.join(CACHE_DIR, `${key}.js`);
   let code;
   try {

@@ -44,6 +44,11 @@ k0s) docker_needed "for the local cluster" ;;
 doks)
   command -v doctl >/dev/null || need "doctl, for DigitalOcean stacks (the kubeconfig authenticates through it)"
   [ -n "${DIGITALOCEAN_TOKEN:-}" ] || need "DIGITALOCEAN_TOKEN, a DigitalOcean API token"
+  # The provider creates the backup buckets (Spaces) through the S3 API, with a Spaces key of its own.
+  if { [ -z "${SPACES_ACCESS_KEY_ID:-}" ] || [ -z "${SPACES_SECRET_ACCESS_KEY:-}" ]; } &&
+    ! grep -q "digitalocean:spacesAccessId:" "Pulumi.$stack.yaml"; then
+    need "SPACES_ACCESS_KEY_ID and SPACES_SECRET_ACCESS_KEY, a Spaces access key with full access (the provider creates the backup buckets with it; or the secrets digitalocean:spacesAccessId and digitalocean:spacesSecretKey)"
+  fi
   docker_needed "to build and push the app's images"
   # The backend in use: PULUMI_BACKEND_URL, else what `pulumi login` chose (`pulumi login --local`
   # is a file backend too).

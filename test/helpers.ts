@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { Evaluation, PlannedResource } from "../scripts/lib/evaluate";
 
@@ -25,6 +25,38 @@ export function runTool(cwd: string, script: string, args: readonly string[], in
     maxBuffer: 64 * 1024 * 1024,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * {@link runTool} without blocking, for runs that can go side by side: the two cores of a test
+ * machine evaluate two stacks in the time of one.
+ */
+export function runToolAsync(cwd: string, script: string, args: readonly string[]): Promise<ToolRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["-r", "./scripts/register.cjs", script, ...args],
+      { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Runs `tasks` at most `limit` at a time, resolving to their results in order. */
+export async function inBatches<T>(tasks: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array<T>(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await tasks[index]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
 }
 
 /** The one resource of `type` (and `name`, when given); fails the test when there is not exactly one. */

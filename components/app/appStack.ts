@@ -42,6 +42,18 @@ export interface AppStackArgs {
   readonly database: (namespace: pulumi.Output<string>, parent: pulumi.Resource) => AppDatabase;
 }
 
+/** Where the api serves its Prometheus metrics (bare `/metrics`, never under the public `/api`). */
+export interface ApiMetricsEndpoint {
+  /** The app's namespace: its name, and the output of its Namespace (what is placed in it waits for it). */
+  readonly namespace: { readonly name: string; readonly output: pulumi.Output<string> };
+  readonly serviceName: string;
+  /** Labels of the api's Service and pods. */
+  readonly labels: Record<string, string>;
+  readonly portName: string;
+  readonly port: number;
+  readonly path: string;
+}
+
 const API = componentLabels("api");
 const WEB = componentLabels("web");
 const ACME_SOLVER = { "acme.cert-manager.io/http01-solver": "true" };
@@ -53,6 +65,8 @@ const ACME_SOLVER = { "acme.cert-manager.io/http01-solver": "true" };
  */
 export class AppStack extends pulumi.ComponentResource {
   public readonly url: string;
+  /** The api's metrics, for a scraper's ServiceMonitor and network policy. */
+  public readonly apiMetrics: ApiMetricsEndpoint;
 
   constructor(name: string, args: AppStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:app:AppStack", name, {}, opts);
@@ -208,6 +222,14 @@ export class AppStack extends pulumi.ComponentResource {
     );
 
     this.url = `${tls ? "https" : "http"}://${args.app.host}`;
+    this.apiMetrics = {
+      namespace: { name: args.namespace, output: namespace },
+      serviceName: "api",
+      labels: API,
+      portName: "http",
+      port: APP_PORT,
+      path: "/metrics",
+    };
     this.registerOutputs({ url: this.url });
   }
 }

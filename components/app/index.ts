@@ -5,4 +5,4 @@ export type { AppImageArgs } from "./appImage";
 export { APP_PORT, APP_UID, AppService } from "./appService";
 export type { AppServiceArgs } from "./appService";
 export { appNetworkPolicies, AppStack } from "./appStack";
-export type { AppIngressArgs, AppStackArgs } from "./appStack";
+export type { ApiMetricsEndpoint, AppIngressArgs, AppStackArgs } from "./appStack";

@@ -10,19 +10,49 @@ import {
   TMP_MOUNT,
   TMP_VOLUME,
 } from "../kube";
+import {
+  BACKUP_CRONJOB,
+  backupPodSpec,
+  BackupPodArgs,
+  BackupStore,
+  POSTGRES_UID,
+  RESTORE_CRONJOB,
+  restorePodSpec,
+  storePort,
+} from "./backupJobs";
 import { AppDatabase } from "./types";
 
-/** The postgres user of the official Debian-based image. */
-export const POSTGRES_UID = 999;
+export { POSTGRES_UID };
 const PORT = 5432;
 const DATA_DIR = "/var/lib/postgresql/data";
 
+/**
+ * Where the nightly dumps go: a volume of the cluster, or an S3-compatible bucket (DigitalOcean
+ * Spaces, or one the stack names) with its key pair, which becomes a Secret of the namespace.
+ */
+export type DatabaseBackupTarget =
+  | { readonly kind: "volume"; readonly retentionDays: number }
+  | {
+      readonly kind: "s3";
+      readonly endpoint: string;
+      readonly region: string;
+      readonly bucket: pulumi.Input<string>;
+      readonly forcePathStyle: boolean;
+      /** Secret inputs: they reach only the credentials Secret. */
+      readonly accessKeyId: pulumi.Input<string>;
+      readonly secretAccessKey: pulumi.Input<string>;
+    };
+
 /** Arguments of {@link InClusterPostgres}. */
-export interface InClusterPostgresArgs extends Omit<InClusterDatabaseConfig, "mode"> {
+export interface InClusterPostgresArgs extends Omit<InClusterDatabaseConfig, "mode" | "backup"> {
   readonly provider: k8s.Provider;
   readonly namespace: pulumi.Input<string>;
   /** Protect the StatefulSet and its data from deletion. Default: false. */
   readonly protect?: boolean;
+  /** Where the dumps go. */
+  readonly backup: DatabaseBackupTarget;
+  /** The image with the backup tool (the api's, pinned by digest). */
+  readonly toolsImage: pulumi.Input<string>;
 }
 
 /**
@@ -41,16 +71,18 @@ function storageClassName(storage: { readonly storageClass?: string }) {
 /**
  * PostgreSQL as a single-replica StatefulSet behind a headless Service, non-root with a read-only
  * root filesystem, its password generated (or given) and kept in Secrets, its data on a retained volume in
- * the cloud (emptyDir on a laptop), and a nightly pg_dump to a backup volume.
+ * the cloud (emptyDir on a laptop), a nightly pg_dump to a bucket outside the cluster (or a volume),
+ * and a suspended CronJob that restore Jobs are created from (`npm run db:restore`).
  */
 export class InClusterPostgres extends pulumi.ComponentResource implements AppDatabase {
   public readonly secretName: pulumi.Output<string>;
   public readonly hasCaCertificate = false;
   public readonly egressRule: k8s.types.input.networking.v1.NetworkPolicyEgressRule;
   public readonly networkPolicies: readonly NamedPolicy[];
-  /** Labels of the database pods and of the backup pods, for network policies. */
+  /** Labels of the database pods, and of the backup and restore pods, for network policies. */
   public readonly labels = componentLabels("postgres");
   public readonly backupLabels = componentLabels("postgres-backup");
+  public readonly restoreLabels = componentLabels("postgres-restore");
 
   constructor(name: string, args: InClusterPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:database:InClusterPostgres", name, {}, opts);
@@ -175,39 +207,13 @@ export class InClusterPostgres extends pulumi.ComponentResource implements AppDa
     );
     if (cloudVolume) this.growDataVolume(name, args, cloudVolume.sizeGi, statefulSet);
 
-    this.backup(name, args, serverSecret.metadata.name, service.metadata.name, protect);
+    const backup = this.backup(name, args, serverSecret.metadata.name, service.metadata.name, protect);
     this.secretName = appSecret.metadata.name;
     this.egressRule = {
       to: [{ podSelector: { matchLabels: labels } }],
       ports: [{ protocol: "TCP", port: PORT }],
     };
-    const toDatabase = [{ protocol: "TCP", port: PORT }];
-    this.networkPolicies = [
-      {
-        name: "database-from-api-and-backup",
-        spec: {
-          podSelector: { matchLabels: labels },
-          policyTypes: ["Ingress"],
-          ingress: [
-            {
-              from: [
-                { podSelector: { matchLabels: componentLabels("api") } },
-                { podSelector: { matchLabels: this.backupLabels } },
-              ],
-              ports: toDatabase,
-            },
-          ],
-        },
-      },
-      {
-        name: "backup-to-database",
-        spec: {
-          podSelector: { matchLabels: this.backupLabels },
-          policyTypes: ["Egress"],
-          egress: [{ to: [{ podSelector: { matchLabels: labels } }], ports: toDatabase }],
-        },
-      },
-    ];
+    this.networkPolicies = this.policies(backup.storePort, backup.restore);
     this.registerOutputs({ secretName: this.secretName });
   }
 
@@ -245,41 +251,114 @@ export class InClusterPostgres extends pulumi.ComponentResource implements AppDa
     );
   }
 
-  /** A nightly pg_dump into a volume of its own, keeping seven days of dumps. */
+  /**
+   * The database's ingress from the api, the backup and the restore pods, and their egress: the
+   * database, and the bucket's port (by port alone, as every egress to an address outside the
+   * cluster: DOKS's Cilium does not match `ipBlock` rules to such addresses reliably).
+   */
+  private policies(storePort: number | undefined, restore: boolean): NamedPolicy[] {
+    const toDatabase = {
+      to: [{ podSelector: { matchLabels: this.labels } }],
+      ports: [{ protocol: "TCP", port: PORT }],
+    };
+    const toStore = storePort !== undefined ? [{ ports: [{ protocol: "TCP", port: storePort }] }] : [];
+    const egress = (name: string, labels: Record<string, string>): NamedPolicy => ({
+      name,
+      spec: {
+        podSelector: { matchLabels: labels },
+        policyTypes: ["Egress"],
+        egress: [toDatabase, ...toStore],
+      },
+    });
+    return [
+      {
+        name: "database-from-api-and-backup",
+        spec: {
+          podSelector: { matchLabels: this.labels },
+          policyTypes: ["Ingress"],
+          ingress: [
+            {
+              from: [
+                { podSelector: { matchLabels: componentLabels("api") } },
+                { podSelector: { matchLabels: this.backupLabels } },
+                ...(restore ? [{ podSelector: { matchLabels: this.restoreLabels } }] : []),
+              ],
+              ports: toDatabase.ports,
+            },
+          ],
+        },
+      },
+      egress("backup-egress", this.backupLabels),
+      ...(restore ? [egress("restore-egress", this.restoreLabels)] : []),
+    ];
+  }
+
+  /**
+   * The nightly backup CronJob and the suspended restore CronJob (where dumps outlive the backup
+   * pod: in a bucket or on a claim), with the store's credentials or claim. Returns the store's port
+   * (none for a volume) and whether there is a restore CronJob.
+   */
   private backup(
     name: string,
     args: InClusterPostgresArgs,
     secretName: pulumi.Output<string>,
     host: pulumi.Output<string>,
     protect: boolean,
-  ): void {
+  ): { storePort: number | undefined; restore: boolean } {
     const k8sOpts = { parent: this, provider: args.provider };
-    const labels = this.backupLabels;
     const cloudVolume = args.storage.kind === "pvc" ? args.storage : undefined;
-    const claim = cloudVolume
-      ? new k8s.core.v1.PersistentVolumeClaim(
-          `${name}-backups`,
-          {
-            metadata: { name: "postgres-backups", namespace: args.namespace, labels },
-            spec: {
-              accessModes: ["ReadWriteOnce"],
-              ...storageClassName(cloudVolume),
-              resources: { requests: { storage: `${cloudVolume.sizeGi}Gi` } },
-            },
+    const target = args.backup;
+    let store: BackupStore;
+    if (target.kind === "s3") {
+      // Auto-named, as the other Secrets: new keys get a new name and the next job uses them.
+      const credentials = new k8s.core.v1.Secret(
+        `${name}-backup-store`,
+        {
+          metadata: { namespace: args.namespace, labels: this.backupLabels },
+          stringData: {
+            AWS_ACCESS_KEY_ID: pulumi.secret(target.accessKeyId),
+            AWS_SECRET_ACCESS_KEY: pulumi.secret(target.secretAccessKey),
           },
-          { ...k8sOpts, protect },
-        )
-      : undefined;
-    const env = [
-      { name: "PGHOST", value: host },
-      { name: "PGUSER", valueFrom: { secretKeyRef: { name: secretName, key: "POSTGRES_USER" } } },
-      { name: "PGDATABASE", valueFrom: { secretKeyRef: { name: secretName, key: "POSTGRES_DB" } } },
-      { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: secretName, key: "POSTGRES_PASSWORD" } } },
-    ];
+        },
+        k8sOpts,
+      );
+      store = {
+        kind: "s3",
+        endpoint: target.endpoint,
+        region: target.region,
+        bucket: target.bucket,
+        forcePathStyle: target.forcePathStyle,
+        credentialsSecret: credentials.metadata.name,
+      };
+    } else {
+      const claim = cloudVolume
+        ? new k8s.core.v1.PersistentVolumeClaim(
+            `${name}-backups`,
+            {
+              metadata: { name: "postgres-backups", namespace: args.namespace, labels: this.backupLabels },
+              spec: {
+                accessModes: ["ReadWriteOnce"],
+                ...storageClassName(cloudVolume),
+                resources: { requests: { storage: `${cloudVolume.sizeGi}Gi` } },
+              },
+            },
+            { ...k8sOpts, protect },
+          )
+        : undefined;
+      store = { kind: "volume", retentionDays: target.retentionDays, claimName: claim?.metadata.name };
+    }
+    const pod: BackupPodArgs = {
+      postgresImage: args.image,
+      toolsImage: args.toolsImage,
+      serverSecretName: secretName,
+      host,
+      store,
+      workSizeGi: cloudVolume?.sizeGi ?? 1,
+    };
     new k8s.batch.v1.CronJob(
       `${name}-backup`,
       {
-        metadata: { name: "postgres-backup", namespace: args.namespace, labels },
+        metadata: { name: BACKUP_CRONJOB, namespace: args.namespace, labels: this.backupLabels },
         spec: {
           schedule: args.backupSchedule,
           timeZone: "Etc/UTC",
@@ -290,43 +369,43 @@ export class InClusterPostgres extends pulumi.ComponentResource implements AppDa
             spec: {
               backoffLimit: 2,
               activeDeadlineSeconds: 3600,
-              template: {
-                metadata: { labels },
-                spec: {
-                  restartPolicy: "OnFailure",
-                  automountServiceAccountToken: false,
-                  securityContext: restrictedPodSecurity(POSTGRES_UID),
-                  containers: [
-                    {
-                      name: "pg-dump",
-                      image: args.image,
-                      command: [
-                        "/bin/sh",
-                        "-c",
-                        'pg_dump --format=custom --file="/backups/app-$(date -u +%Y%m%dT%H%M%SZ).dump" && find /backups -name "app-*.dump" -mtime +7 -delete',
-                      ],
-                      env,
-                      resources: {
-                        requests: { cpu: "50m", memory: "64Mi" },
-                        limits: { cpu: "500m", memory: "256Mi" },
-                      },
-                      securityContext: restrictedContainerSecurity(POSTGRES_UID),
-                      volumeMounts: [{ name: "backups", mountPath: "/backups" }, TMP_MOUNT],
-                    },
-                  ],
-                  volumes: [
-                    claim
-                      ? { name: "backups", persistentVolumeClaim: { claimName: claim.metadata.name } }
-                      : { name: "backups", emptyDir: { sizeLimit: "1Gi" } },
-                    TMP_VOLUME,
-                  ],
-                },
-              },
+              template: { metadata: { labels: this.backupLabels }, spec: backupPodSpec(pod) },
             },
           },
         },
       },
       k8sOpts,
     );
+    // A dump in an emptyDir is gone with its pod: nothing to restore from.
+    const restore = store.kind === "s3" || store.claimName !== undefined;
+    if (restore) {
+      new k8s.batch.v1.CronJob(
+        `${name}-restore`,
+        {
+          metadata: { name: RESTORE_CRONJOB, namespace: args.namespace, labels: this.restoreLabels },
+          spec: {
+            // Never scheduled: a template for `kubectl create job --from=cronjob/postgres-restore`
+            // and `npm run db:restore`, checked by the policy pack like every other workload.
+            suspend: true,
+            schedule: "0 0 31 2 *",
+            timeZone: "Etc/UTC",
+            concurrencyPolicy: "Forbid",
+            successfulJobsHistoryLimit: 1,
+            failedJobsHistoryLimit: 1,
+            jobTemplate: {
+              spec: {
+                // A failed restore is rolled back (one transaction) and looked at, not retried.
+                backoffLimit: 0,
+                activeDeadlineSeconds: 3600,
+                ttlSecondsAfterFinished: 7 * 24 * 3600,
+                template: { metadata: { labels: this.restoreLabels }, spec: restorePodSpec(pod) },
+              },
+            },
+          },
+        },
+        k8sOpts,
+      );
+    }
+    return { storePort: storePort(store), restore };
   }
 }

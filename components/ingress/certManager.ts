@@ -17,6 +17,12 @@ const ACME_SERVERS = {
   production: "https://acme-v02.api.letsencrypt.org/directory",
 } as const;
 
+/** Labels of cert-manager's controller pods and of the Service in front of its metrics (port 9402). */
+export const CERT_MANAGER_CONTROLLER_LABELS = {
+  "app.kubernetes.io/name": "cert-manager",
+  "app.kubernetes.io/component": "controller",
+};
+
 /** The ingress controller's pods, which answer cert-manager's HTTP-01 self-check. */
 export interface IngressControllerPods {
   readonly namespace: string;
@@ -49,13 +55,17 @@ export interface CertManagerArgs {
 export class CertManager extends pulumi.ComponentResource {
   /** Name of the ClusterIssuer that Ingresses reference (`cert-manager.io/cluster-issuer`). */
   public readonly issuerName: pulumi.Output<string>;
+  /** The namespace of the installed cert-manager (an output of its Namespace); absent when the cluster's own is used. */
+  public readonly namespace?: pulumi.Output<string>;
 
   constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:ingress:CertManager", name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
     // What the issuer waits for: the chart (its webhooks' CA bundle) and the network policies that
     // let the API server reach the webhook.
-    const installed = (args.install ?? true) ? this.install(name, args) : [];
+    const install = (args.install ?? true) ? this.install(name, args) : undefined;
+    const installed = install?.resources ?? [];
+    this.namespace = install?.namespace;
 
     const issuerName = `letsencrypt-${args.acmeServer}`;
     const issuer = new k8s.apiextensions.CustomResource(
@@ -84,7 +94,10 @@ export class CertManager extends pulumi.ComponentResource {
   }
 
   /** The chart in a restricted namespace of its own, with its network policies. */
-  private install(name: string, args: CertManagerArgs): pulumi.Resource[] {
+  private install(
+    name: string,
+    args: CertManagerArgs,
+  ): { namespace: pulumi.Output<string>; resources: pulumi.Resource[] } {
     const k8sOpts = { parent: this, provider: args.provider };
     const namespace = restrictedNamespace(`${name}-ns`, "cert-manager", k8sOpts);
     const chart = new k8s.helm.v4.Chart(
@@ -105,7 +118,7 @@ export class CertManager extends pulumi.ComponentResource {
       certManagerNetworkPolicies(args.ingressController),
       { ...k8sOpts, dependsOn: [namespace] },
     );
-    return [chart, ...policies];
+    return { namespace: namespace.metadata.name, resources: [chart, ...policies] };
   }
 }
 

@@ -1,4 +1,5 @@
 export {
+  CERT_MANAGER_CONTROLLER_LABELS,
   CertManager,
   certManagerNetworkPolicies,
   certManagerValues,

@@ -15,6 +15,10 @@ export interface IngressLayer {
   readonly clusterIssuer?: pulumi.Output<string>;
   /** What an Ingress must wait for: the controller the program installs (its IngressClass and admission). */
   readonly controller?: pulumi.Resource;
+  /** The load balancer's address, where the program installs Traefik behind one (for more DNS records). */
+  readonly loadBalancerIp?: pulumi.Output<string>;
+  /** The cert-manager the program installs: its namespace (an output of the Namespace), for its metrics. */
+  readonly certManagerNamespace?: pulumi.Output<string>;
 }
 
 /**
@@ -52,16 +56,18 @@ export function createIngress(config: PlatformConfig, cluster: Cluster): Ingress
   }
 
   let clusterIssuer: pulumi.Output<string> | undefined;
+  let certManager: CertManager | undefined;
   if (tls?.issuer.kind === "existing") clusterIssuer = pulumi.output(tls.issuer.name);
   else if (tls?.issuer.kind === "letsencrypt") {
-    clusterIssuer = new CertManager(`${name}-cert-manager`, {
+    certManager = new CertManager(`${name}-cert-manager`, {
       provider: cluster.provider,
       install: tls.certManager === "install",
       acmeEmail: tls.issuer.acmeEmail,
       acmeServer: tls.issuer.acmeServer,
       ingressClassName: className,
       ingressController: pods,
-    }).issuerName;
+    });
+    clusterIssuer = certManager.issuerName;
   }
 
   const zone = config.ingress.dnsZone;
@@ -85,5 +91,7 @@ export function createIngress(config: PlatformConfig, cluster: Cluster): Ingress
     controllerLabels: pods.labels,
     ...(clusterIssuer ? { clusterIssuer } : {}),
     ...(traefik ? { controller: traefik } : {}),
+    ...(traefik?.loadBalancerIp ? { loadBalancerIp: traefik.loadBalancerIp } : {}),
+    ...(certManager?.namespace ? { certManagerNamespace: certManager.namespace } : {}),
   };
 }

@@ -1,7 +1,14 @@
 // Kubernetes building blocks every component shares: labels, hardened security contexts, network
 // policies and restricted namespaces. Imports no component: the layers import it, never the reverse.
 export { componentLabels, spreadAcrossNodes } from "./labels";
-export { PSA_VERSION, restrictedNamespace, restrictedPodSecurityLabels } from "./namespace";
+export {
+  hostAccessNamespace,
+  podSecurityLabels,
+  PSA_VERSION,
+  restrictedNamespace,
+  restrictedPodSecurityLabels,
+} from "./namespace";
+export type { PodSecurityLevel } from "./namespace";
 export {
   childName,
   createNetworkPolicies,

@@ -1,6 +1,6 @@
 // The plan of another commit, evaluated by that commit's own `scripts/plan.ts` in a child process:
 // the program is loaded with `require`, and two versions of it in one process would share modules.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UsageError } from "./cli";
@@ -40,12 +40,11 @@ export function planAtCommit(
     const loader = fs.existsSync(path.join(dir, "scripts", "register.cjs"))
       ? "./scripts/register.cjs"
       : "tsx/cjs";
-    const child = spawnSync(process.execPath, ["-r", loader, "scripts/plan.ts", "--stack", stack, "--json"], {
-      cwd: dir,
-      encoding: "utf8",
-      maxBuffer: 256 * 1024 * 1024,
-      timeout: TIMEOUT_MS,
-    });
+    const child = await run(
+      process.execPath,
+      ["-r", loader, "scripts/plan.ts", "--stack", stack, "--json"],
+      dir,
+    );
     const message = (child.stderr ?? "").trim().replace(/^plan: /, "");
     // Exit 1 is also Node's code for an uncaught error (a module the base needs but this checkout's
     // node_modules lacks): without a JSON document, the base's own error is the message.
@@ -56,6 +55,40 @@ export function planAtCommit(
     if (child.status === 2) throw new UsageError(`--diff: at ${ref}: ${message}`);
     const reason = child.error ? child.error.message : `exit ${child.status ?? child.signal}`;
     throw new BaseProgramError(`--diff: the program at ${ref} failed (${reason}): ${withoutStack(message)}`);
+  });
+}
+
+interface ChildResult {
+  readonly status: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly error?: Error;
+}
+
+/**
+ * Runs a child without blocking this process, so that the working tree's evaluation runs beside the
+ * base's. The child shares this process's transpile and code caches (scripts/register.cjs passes
+ * them on through the environment).
+ */
+function run(command: string, args: readonly string[], cwd: string): Promise<ChildResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"], timeout: TIMEOUT_MS });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    let error: Error | undefined;
+    child.on("error", (e) => (error = e));
+    child.on("close", (status, signal) =>
+      resolve({
+        status,
+        signal,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+        ...(error ? { error } : {}),
+      }),
+    );
   });
 }
 

@@ -1,5 +1,5 @@
 import type { Violation } from "../../policies/engine";
-import type { CostEstimate } from "../../cost";
+import type { CostEstimate, StackCapacity } from "../../cost";
 import { Evaluation, PlannedResource, SECRET, UNKNOWN } from "./evaluate";
 
 /** How an unknown value reads in a plan: it is not invented, only marked. */
@@ -30,6 +30,8 @@ export interface PlanDocument {
   readonly violations: readonly Violation[];
   /** Monthly cost estimate; see docs/cost.md. */
   readonly cost?: CostEstimate;
+  /** Pod requests against the nodes' allocatable capacity, and the headroom; see docs/cost.md. */
+  readonly capacity?: StackCapacity;
 }
 
 /** Builds the JSON document of a plan; unknown values become {@link UNKNOWN_MARKER}. */
@@ -37,6 +39,7 @@ export function planDocument(
   evaluation: Evaluation,
   violations: readonly Violation[],
   cost?: CostEstimate,
+  capacity?: StackCapacity,
 ): PlanDocument {
   return {
     stack: evaluation.stack,
@@ -56,6 +59,7 @@ export function planDocument(
     outputs: markUnknowns(evaluation.outputs) as Record<string, unknown>,
     violations,
     ...(cost ? { cost } : {}),
+    ...(capacity ? { capacity } : {}),
   };
 }
 

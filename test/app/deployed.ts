@@ -119,6 +119,11 @@ export const deployedOutputs: NonNullable<MockRun["outputsOf"]> = (type, name, i
       return { privateHost: `private-${name}.db.ondigitalocean.com`, port: 25060 };
     case "digitalocean:index/databaseUser:DatabaseUser":
       return { password: "fixture-db-password" };
+    case "digitalocean:index/spacesBucket:SpacesBucket":
+      // Auto-named by the provider: the resource's name and a random suffix.
+      return { name: `${name}-0a1b2c3`, endpoint: `${String(inputs.region)}.digitaloceanspaces.com` };
+    case "digitalocean:index/spacesKey:SpacesKey":
+      return { accessKey: "FIXTUREACCESSKEYID", secretKey: "fixture-spaces-secret-key" };
     case "kubernetes:helm.sh/v4:Chart":
       // Traefik's rendered Service, with the address DigitalOcean's load balancer got (a plain
       // object of the Service's type token is what `Service.isInstance` recognises).

@@ -1,6 +1,12 @@
 import * as assert from "node:assert/strict";
 import { CERT_MANAGER_CHART_VERSION, TRAEFIK_CHART_VERSION } from "../../components/ingress";
+import { VELERO_CHART_VERSION } from "../../components/backup";
 import { METRICS_SERVER_CHART_VERSION } from "../../components/metrics";
+import {
+  ALLOY_CHART_VERSION,
+  KUBE_PROMETHEUS_STACK_CHART_VERSION,
+  LOKI_CHART_VERSION,
+} from "../../components/observability";
 import { Evaluation } from "../../scripts/lib/evaluate";
 import { allOf, only } from "../helpers";
 import { evaluateDeployed } from "./deployed";
@@ -86,7 +92,9 @@ describe("app topology per stack", () => {
             },
           ],
         },
-        "backup-to-database": {
+        // dev keeps its dumps on an emptyDir: the backup pod reaches the database only, and no
+        // restore pod exists (staging's in test/database/backupResources.spec.ts).
+        "backup-egress": {
           podSelector: { matchLabels: BACKUP },
           policyTypes: ["Egress"],
           egress: [
@@ -102,6 +110,8 @@ describe("app topology per stack", () => {
         "acme-solver-from-ingress",
         "allow-dns",
         "api-from-ingress-and-web",
+        // Prometheus's scrape of /metrics (observability full; test/components/observability.spec.ts).
+        "api-metrics-from-prometheus",
         "api-to-database",
         "default-deny",
         "web-from-ingress",
@@ -126,6 +136,7 @@ describe("app topology per stack", () => {
       ]);
       assert.deepEqual(Object.keys(policiesIn(prod, "cert-manager")).sort(), [
         "cert-manager-egress",
+        "cert-manager-metrics-from-prometheus",
         "cert-manager-webhook",
         "default-deny",
       ]);
@@ -304,12 +315,18 @@ describe("app topology per stack", () => {
         traefik: TRAEFIK_CHART_VERSION,
         "cert-manager": CERT_MANAGER_CHART_VERSION,
         "metrics-server": METRICS_SERVER_CHART_VERSION,
+        "kube-prometheus-stack": KUBE_PROMETHEUS_STACK_CHART_VERSION,
+        loki: LOKI_CHART_VERSION,
+        alloy: ALLOY_CHART_VERSION,
+        velero: VELERO_CHART_VERSION,
       };
+      // DOKS ships no metrics-server; staging and prod run the monitoring stack (observability full).
+      const monitoring = ["metrics-server", "kube-prometheus-stack", "loki", "alloy"];
       for (const [stack, charts] of [
         ["dev", ["traefik"]],
-        ["staging", ["traefik", "cert-manager"]],
-        // prod autoscales: DOKS ships no metrics-server for its HPAs.
-        ["prod", ["traefik", "cert-manager", "metrics-server"]],
+        ["staging", ["traefik", "cert-manager", ...monitoring]],
+        // prod backs the cluster up with Velero.
+        ["prod", ["traefik", "cert-manager", ...monitoring, "velero"]],
       ] as const) {
         const found = allOf(stacks.get(stack)!, "kubernetes:helm.sh/v4:Chart");
         assert.deepEqual(found.map((c) => c.inputs.chart).sort(), [...charts].sort(), stack);
@@ -350,7 +367,11 @@ describe("app topology per stack", () => {
     });
 
     it("points the app host's DNS record at the load balancer where the stack manages a zone", () => {
-      const record = only(stacks.get("prod")!, "digitalocean:index/dnsRecord:DnsRecord").inputs;
+      const record = only(
+        stacks.get("prod")!,
+        "digitalocean:index/dnsRecord:DnsRecord",
+        "platform-prod-app-dns",
+      ).inputs;
       assert.deepEqual(
         { ...record, value: undefined },
         { domain: "example.com", type: "A", name: "app", ttl: 300, value: undefined },
@@ -376,7 +397,7 @@ describe("app topology per stack", () => {
       assert.equal(cron.spec.concurrencyPolicy, "Forbid");
     });
 
-    it("keeps staging's database on a retained DigitalOcean block-storage volume, backed up nightly to another", () => {
+    it("keeps staging's database on a DigitalOcean block-storage volume, backed up nightly outside the cluster", () => {
       const staging = stacks.get("staging")!;
       const set = byName(staging, "kubernetes:apps/v1:StatefulSet", "postgres");
       assert.deepEqual(set.spec.persistentVolumeClaimRetentionPolicy, {
@@ -388,13 +409,16 @@ describe("app topology per stack", () => {
         storageClassName: "do-block-storage",
         resources: { requests: { storage: "5Gi" } },
       });
-      const backups = byName(staging, "kubernetes:core/v1:PersistentVolumeClaim", "postgres-backups");
-      assert.equal(backups.spec.storageClassName, "do-block-storage");
+      // The dumps go to a Spaces bucket (test/database/backupResources.spec.ts), not to a volume.
+      assert.deepEqual(
+        allOf(staging, "kubernetes:core/v1:PersistentVolumeClaim").filter(
+          (c) => (c.inputs.metadata as Json).name === "postgres-backups",
+        ),
+        [],
+      );
       const cron = byName(staging, "kubernetes:batch/v1:CronJob", "postgres-backup");
-      assert.deepEqual(cron.spec.jobTemplate.spec.template.spec.volumes[0], {
-        name: "backups",
-        persistentVolumeClaim: { claimName: "postgres-backups" },
-      });
+      const volumes = cron.spec.jobTemplate.spec.template.spec.volumes.map((v: Json) => v.name);
+      assert.deepEqual(volumes, ["work", "tmp"]);
     });
 
     it("gives prod managed PostgreSQL with a standby node, a firewall that admits only the cluster, and verified TLS", () => {

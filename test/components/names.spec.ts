@@ -42,6 +42,9 @@ describe("resource names", () => {
       "platform-staging-traefik-egress": ["platform-staging-traefik-traefik-egress"],
       "platform-staging-cert-manager-egress": ["platform-staging-cert-manager-cert-manager-egress"],
       "platform-staging-cert-manager-webhook": ["platform-staging-cert-manager-cert-manager-webhook"],
+      // metrics-server came to staging with observability (its policies' names repeat "metrics-server").
+      "platform-staging-metrics-server-api": ["platform-staging-metrics-server-metrics-server-api"],
+      "platform-staging-metrics-server-egress": ["platform-staging-metrics-server-metrics-server-egress"],
     });
   });
 });

@@ -49,6 +49,7 @@ describe("stack configuration", () => {
       protect: false,
       tags: ["dev"],
       installMetricsServer: false,
+      observability: { level: "metrics" },
       cluster: {
         provider: "k0s",
         k0sVersion: "v1.36.3+k0s.2",
@@ -76,6 +77,8 @@ describe("stack configuration", () => {
         image: "docker.io/library/postgres:17.11-bookworm",
         storage: { kind: "emptyDir" },
         backupSchedule: "30 2 * * *",
+        // A laptop's throwaway database: dumps on an emptyDir, no bucket.
+        backup: { store: "volume", retentionDays: 7 },
       },
     });
   });
@@ -129,6 +132,8 @@ describe("stack configuration", () => {
       image: "docker.io/library/postgres:17.11-bookworm",
       storage: { kind: "pvc", sizeGi: 5, storageClass: "do-block-storage" },
       backupSchedule: "30 2 * * *",
+      // Dumps go to a Spaces bucket in the cluster's region, outside the cluster.
+      backup: { store: "spaces", region: "fra1", retentionDays: 14 },
     });
     assert.deepEqual(config.ingress.tls?.issuer, {
       kind: "letsencrypt",

@@ -39,6 +39,34 @@ describe("price table", () => {
     assert.ok((table.blockStorageClasses as unknown as string[]).includes("do-block-storage"));
   });
 
+  it("records what a DOKS node of each size leaves to pods, with DigitalOcean's page as the source", () => {
+    const nodes = raw().doksNodeCapacity;
+    // DigitalOcean's table of maximum pod allocatable memory: 2 GiB nodes 1 GiB, 4 GiB 2.5, 8 GiB 6.
+    assert.deepEqual(
+      ["s-1vcpu-2gb", "s-2vcpu-4gb", "s-4vcpu-8gb"].map((size) => [size, nodes[size].allocatableMemoryGiB]),
+      [
+        ["s-1vcpu-2gb", 1],
+        ["s-2vcpu-4gb", 2.5],
+        ["s-4vcpu-8gb", 6],
+      ],
+    );
+    for (const entry of Object.values(nodes))
+      assert.equal(
+        entry.source,
+        "https://docs.digitalocean.com/products/kubernetes/details/limits/#allocatable-memory",
+      );
+    const table = raw();
+    table.doksNodeCapacity["s-2vcpu-4gb"].allocatableMemoryGiB = 5;
+    table.doksNodeCapacity["s-9vcpu-9gb"] = { ...table.doksNodeCapacity["s-4vcpu-8gb"], vcpus: 0 };
+    delete table.doksNodeCapacity["s-4vcpu-8gb"].read;
+    assert.deepEqual(validatePriceTable(table), [
+      "doksNodeCapacity.s-2vcpu-4gb.allocatableMemoryGiB: more than the node's memoryGiB",
+      "doksNodeCapacity.s-4vcpu-8gb.read: expected a date YYYY-MM-DD",
+      "doksNodeCapacity.s-9vcpu-9gb: no Droplet price for this size",
+      "doksNodeCapacity.s-9vcpu-9gb.vcpus: expected a number > 0",
+    ]);
+  });
+
   it("names every problem with its path", () => {
     const table = raw();
     table.droplets["s-2vcpu-4gb"].monthlyUsd = -1;

@@ -19,7 +19,7 @@ describe("cost rendering and delta", () => {
         "  $5.00           registry (basic) (docr)   basic tier",
         "Unpriced, not in the total (1):",
         "  - bastion (digitalocean:index/droplet:Droplet): DigitalOcean resource type not in the price table",
-        "Prices: pricing/digitalocean.json (read 2026-11-25). Not included: bandwidth overage, snapshots, backups storage, extra registry storage.",
+        "Prices: pricing/digitalocean.json (read 2026-11-30). Not included: bandwidth overage, Spaces storage beyond the subscription's 250 GiB, extra registry storage.",
       ].join("\n"),
     );
   });

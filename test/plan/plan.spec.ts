@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Evaluation, PlannedResource } from "../../scripts/lib/evaluate";
 import { helmChartAdvisories, OFFLINE_COVERAGE } from "../../scripts/lib/render";
-import { PROJECT_DIR, runTool } from "../helpers";
+import { inBatches, PROJECT_DIR, runTool, runToolAsync, ToolRun } from "../helpers";
 
 // The plan runs as a user runs it, in a copy of the project, so that broken stack files can be tried.
 const COPIED = [
@@ -34,19 +34,33 @@ function projectCopy(): string {
 
 const plan = (dir: string, ...args: string[]) => runTool(dir, "scripts/plan.ts", args);
 
-// The shipped stacks' plans do not change while the spec runs: each is run once and read by many tests.
-const shippedRuns = new Map<string, ReturnType<typeof plan>>();
-function shippedPlan(dir: string, stack: "dev" | "staging" | "prod" | "existing", json: boolean) {
-  const key = `${dir} ${stack} ${json}`;
-  if (!shippedRuns.has(key)) shippedRuns.set(key, plan(dir, "--stack", stack, ...(json ? ["--json"] : [])));
-  return shippedRuns.get(key)!;
+// The shipped stacks' plans do not change while the spec runs: each is run once, two at a time, before
+// the tests, and read by many of them.
+const SHIPPED = ["dev", "staging", "prod", "existing"] as const;
+const shippedRuns = new Map<string, ToolRun>();
+const shippedKey = (stack: string, json: boolean) => `${stack} ${json}`;
+async function runShippedPlans(dir: string): Promise<void> {
+  const runs = SHIPPED.flatMap((stack) => [true, false].map((json) => ({ stack, json })));
+  const results = await inBatches(
+    runs.map(
+      ({ stack, json }) =>
+        () =>
+          runToolAsync(dir, "scripts/plan.ts", ["--stack", stack, ...(json ? ["--json"] : [])]),
+    ),
+    Math.max(1, Math.min(2, os.availableParallelism())),
+  );
+  runs.forEach(({ stack, json }, i) => shippedRuns.set(shippedKey(stack, json), results[i]));
+}
+function shippedPlan(stack: (typeof SHIPPED)[number], json: boolean): ToolRun {
+  return shippedRuns.get(shippedKey(stack, json))!;
 }
 
 describe("npm run plan", function () {
   this.timeout(60_000);
   let dir: string;
-  before(() => {
+  before(async () => {
     dir = projectCopy();
+    await runShippedPlans(dir);
   });
 
   for (const [stack, expected] of [
@@ -61,7 +75,7 @@ describe("npm run plan", function () {
     ["prod", ["digitalocean:index/kubernetesCluster:KubernetesCluster", "digitalocean:index/vpc:Vpc"]],
   ] as const) {
     it(`prints ${stack}'s resources as one JSON document`, () => {
-      const { code, stdout, stderr } = shippedPlan(dir, stack, true);
+      const { code, stdout, stderr } = shippedPlan(stack, true);
       assert.equal(code, 0, stderr);
       const doc = JSON.parse(stdout) as {
         stack: string;
@@ -81,7 +95,7 @@ describe("npm run plan", function () {
   }
 
   it("marks values unknown until deploy instead of inventing them", () => {
-    const doc = JSON.parse(shippedPlan(dir, "prod", true).stdout) as {
+    const doc = JSON.parse(shippedPlan("prod", true).stdout) as {
       resources: { type: string; inputs: Record<string, unknown> }[];
     };
     const cluster = doc.resources.find(
@@ -91,7 +105,7 @@ describe("npm run plan", function () {
   });
 
   it("carries each resource's dependencies and property dependencies, as preview steps do", () => {
-    const doc = JSON.parse(shippedPlan(dir, "prod", true).stdout) as {
+    const doc = JSON.parse(shippedPlan("prod", true).stdout) as {
       resources: {
         type: string;
         urn: string;
@@ -111,7 +125,7 @@ describe("npm run plan", function () {
   });
 
   it("names nested resources by the engine's URNs: every ancestor's type, not only the parent's", () => {
-    const doc = JSON.parse(shippedPlan(dir, "existing", true).stdout) as {
+    const doc = JSON.parse(shippedPlan("existing", true).stdout) as {
       resources: { name: string; urn: string }[];
     };
     const api = doc.resources.find((r) => r.name === "platform-existing-app-api-deployment")!;
@@ -122,7 +136,7 @@ describe("npm run plan", function () {
   });
 
   it("prints a readable tree by default", () => {
-    const { code, stdout } = shippedPlan(dir, "dev", false);
+    const { code, stdout } = shippedPlan("dev", false);
     assert.equal(code, 0);
     assert.match(stdout, /^stack dev \(project platform\): \d+ resources$/m);
     assert.match(stdout, /^├─ platform:cluster:K0sCluster {2}platform-dev$/m);
@@ -161,14 +175,14 @@ describe("npm run plan", function () {
 
   it("reports no mandatory violation for the shipped stacks, and lists the advisory ones", () => {
     for (const stack of ["dev", "staging", "prod", "existing"] as const) {
-      const { code, stdout } = shippedPlan(dir, stack, false);
+      const { code, stdout } = shippedPlan(stack, false);
       assert.equal(code, 0, stack);
       assert.match(stdout, /^policies: 0 mandatory, \d+ advisory$/m);
     }
   });
 
   it("estimates the monthly cost: JSON per item and in total, and in the readable report", () => {
-    const doc = JSON.parse(shippedPlan(dir, "prod", true).stdout) as {
+    const doc = JSON.parse(shippedPlan("prod", true).stdout) as {
       cost: {
         monthlyUsd: { min: number; max: number };
         items: { name: string; description: string }[];
@@ -176,21 +190,79 @@ describe("npm run plan", function () {
       };
     };
     // HA 40 + system pool 1 × s-1vcpu-2gb 12 + workers 2..5 × s-4vcpu-8gb 48 + LB 12 + DOCR professional 20
-    // + PostgreSQL 2 × 60.
+    // + PostgreSQL 2 × 60 + the Spaces subscription of Velero's bucket 5 + the monitoring charts'
+    // volumes (Prometheus 20 GiB, Loki 20 GiB, Alertmanager 1 GiB at $0.10) 4.10.
     assert.deepEqual(doc.cost.monthlyUsd, {
-      min: 40 + 12 + 2 * 48 + 12 + 20 + 120,
-      max: 40 + 12 + 5 * 48 + 12 + 20 + 120,
+      min: 40 + 12 + 2 * 48 + 12 + 20 + 120 + 5 + 4.1,
+      max: 40 + 12 + 5 * 48 + 12 + 20 + 120 + 5 + 4.1,
     });
     assert.deepEqual(doc.cost.unpriced, []);
     assert.deepEqual(doc.cost.items.map((i) => i.description).sort(), [
       "HA control plane",
       "PostgreSQL cluster",
+      "Spaces subscription",
       "default node pool",
       "load balancer",
       "node pool",
       "registry (professional)",
+      "volume alertmanager per replica",
+      "volume loki per replica",
+      "volume prometheus per replica",
     ]);
-    assert.match(shippedPlan(dir, "prod", false).stdout, /^Monthly cost estimate: \$300\.00–\$444\.00$/m);
+    assert.match(shippedPlan("prod", false).stdout, /^Monthly cost estimate: \$309\.10–\$453\.10$/m);
+  });
+
+  it("reports capacity: requests, allocatable and headroom, at the pool's minimum and maximum", () => {
+    type Requests = { cpuMillis: number; memoryBytes: number };
+    type End = { nodes: number; requests: Requests; allocatable: Requests; headroom: Requests };
+    const capacityOf = (stack: "dev" | "prod") =>
+      (
+        JSON.parse(shippedPlan(stack, true).stdout) as {
+          capacity: {
+            workloads: { min: Requests; max: Requests };
+            perNode: Requests;
+            pools: { size: string; nodes: { min: number; max: number }; perNode: Requests }[];
+            capacityUnknown?: string;
+            min?: End;
+            max?: End;
+          };
+        }
+      ).capacity;
+    const prod = capacityOf("prod");
+    // The workers pool, 2–5 × s-4vcpu-8gb: 4 vCPU and 6 GiB allocatable each (the tainted system pool is left out).
+    const node = { cpuMillis: 4000, memoryBytes: 6 * 2 ** 30 };
+    assert.deepEqual(
+      prod.pools.map((p) => [p.size, p.nodes, p.perNode]),
+      [["s-4vcpu-8gb", { min: 2, max: 5 }, node]],
+    );
+    for (const [end, nodes, workloads] of [
+      [prod.min!, 2, prod.workloads.min],
+      [prod.max!, 5, prod.workloads.max],
+    ] as const) {
+      assert.equal(end.nodes, nodes);
+      assert.deepEqual(end.allocatable, {
+        cpuMillis: nodes * node.cpuMillis,
+        memoryBytes: nodes * node.memoryBytes,
+      });
+      assert.deepEqual(end.requests, {
+        cpuMillis: workloads.cpuMillis + nodes * prod.perNode.cpuMillis,
+        memoryBytes: workloads.memoryBytes + nodes * prod.perNode.memoryBytes,
+      });
+      assert.deepEqual(end.headroom, {
+        cpuMillis: end.allocatable.cpuMillis - end.requests.cpuMillis,
+        memoryBytes: end.allocatable.memoryBytes - end.requests.memoryBytes,
+      });
+    }
+    const dev = capacityOf("dev");
+    assert.equal(dev.max, undefined);
+    assert.match(String(dev.capacityUnknown), /^k0s runs as one Docker container/);
+    const readable = shippedPlan("prod", false).stdout;
+    assert.match(readable, /^Capacity: pod requests against what the nodes leave to pods$/m);
+    assert.match(
+      readable,
+      /^ {2}at 5 nodes, every HPA at its maximum: CPU .+ of 20 vCPU \(\d+\.\d% free\), memory .+ of 30 GiB/m,
+    );
+    assert.match(readable, /^ {2}at 2 nodes, every HPA at its minimum: CPU .+ of 8 vCPU/m);
   });
 
   it("shows what a change costs in the desired-state diff", () => {
@@ -206,15 +278,15 @@ describe("npm run plan", function () {
       fs.readFileSync(stackFile, "utf8").replace("platform:nodeMaxCount: 5", "platform:nodeMaxCount: 6"),
     );
     const result = plan(repo, "--stack", "prod", "--diff", "HEAD", "--json");
-    // A sixth node lifts the maximum to $492, over prod's $450 budget: a mandatory violation.
+    // A sixth node lifts the maximum to $497, over prod's $460 budget: a mandatory violation.
     assert.equal(result.code, 1, result.stderr);
     const doc = JSON.parse(result.stdout) as {
       cost: { before: object; after: object; changeUsd: object };
       violations: { policy: string; enforcementLevel: string }[];
     };
     assert.deepEqual(doc.cost, {
-      before: { min: 300, max: 444 },
-      after: { min: 300, max: 492 },
+      before: { min: 309.1, max: 453.1 },
+      after: { min: 309.1, max: 501.1 },
       changeUsd: { min: 0, max: 48 },
     });
     assert.ok(doc.violations.some((v) => v.policy === "budget" && v.enforcementLevel === "mandatory"));
@@ -258,7 +330,7 @@ describe("npm run plan", function () {
   });
 
   it("says, for each Helm chart, that its rendered objects are not checked offline (tree and --json)", () => {
-    const doc = JSON.parse(shippedPlan(dir, "prod", true).stdout) as {
+    const doc = JSON.parse(shippedPlan("prod", true).stdout) as {
       resources: { urn: string; type: string; inputs: { chart: string; version: string } }[];
       violations: { policy: string; enforcementLevel: string; resource: string; message: string }[];
     };
@@ -275,7 +347,7 @@ describe("npm run plan", function () {
         ),
       );
     }
-    const { code, stdout } = shippedPlan(dir, "prod", false);
+    const { code, stdout } = shippedPlan("prod", false);
     assert.equal(code, 0);
     assert.match(
       stdout,
@@ -318,13 +390,13 @@ describe("npm run plan", function () {
     ]);
   });
 
-  it("refuses bad usage with exit code 2", () => {
-    assert.equal(plan(dir).code, 2);
-    assert.equal(plan(dir, "--stack").code, 2);
-    assert.equal(plan(dir, "--stack", "dev", "--yaml").code, 2);
-    assert.match(
-      plan(dir, "--stack", "missing").stderr,
-      /Pulumi\.missing\.yaml: no such stack file \(stacks here: /,
+  it("refuses bad usage with exit code 2", async () => {
+    const [none, noValue, unknownFlag, missing] = await Promise.all(
+      [[], ["--stack"], ["--stack", "dev", "--yaml"], ["--stack", "missing"]].map((args) =>
+        runToolAsync(dir, "scripts/plan.ts", args),
+      ),
     );
+    assert.deepEqual([none.code, noValue.code, unknownFlag.code, missing.code], [2, 2, 2, 2]);
+    assert.match(missing.stderr, /Pulumi\.missing\.yaml: no such stack file \(stacks here: /);
   });
 });

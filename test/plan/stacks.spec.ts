@@ -40,7 +40,7 @@ describe("the program per stack", () => {
     assert.equal(cluster.inputs.registryIntegration, true);
   });
 
-  it("protects prod's cluster, VPC, registry, database and app namespace, and nothing in staging", () => {
+  it("protects prod's cluster, VPC, registry, database, Velero's bucket and app namespace, and nothing in staging", () => {
     const protectedIn = (stack: string) =>
       evaluations
         .get(stack)!
@@ -51,6 +51,7 @@ describe("the program per stack", () => {
       "digitalocean:index/containerRegistry:ContainerRegistry",
       "digitalocean:index/databaseCluster:DatabaseCluster",
       "digitalocean:index/kubernetesCluster:KubernetesCluster",
+      "digitalocean:index/spacesBucket:SpacesBucket",
       "digitalocean:index/vpc:Vpc",
       "kubernetes:core/v1:Namespace",
     ]);

@@ -124,8 +124,8 @@ describe("budget", () => {
 
   it("accepts its settings in the stack configs: staging and prod have a budget, dev none", () => {
     // loadPolicyConfig validates every entry against the policies' config schemas.
-    assert.deepEqual(loadPolicyConfig("staging").budget, { maxMonthlyUsd: 80, failOnUnpriced: true });
-    assert.deepEqual(loadPolicyConfig("prod").budget, { maxMonthlyUsd: 450, failOnUnpriced: true });
+    assert.deepEqual(loadPolicyConfig("staging").budget, { maxMonthlyUsd: 85, failOnUnpriced: true });
+    assert.deepEqual(loadPolicyConfig("prod").budget, { maxMonthlyUsd: 460, failOnUnpriced: true });
     assert.equal(loadPolicyConfig("dev").budget, "disabled");
   });
 });

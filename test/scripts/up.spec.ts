@@ -67,6 +67,9 @@ function up(dir: string, bin: string, args: string[], env: Record<string, string
   };
 }
 
+/** The Spaces key the DigitalOcean provider creates buckets with. */
+const SPACES = { SPACES_ACCESS_KEY_ID: "k", SPACES_SECRET_ACCESS_KEY: "s" };
+
 describe("npm run up", function () {
   this.timeout(60_000);
   let dir: string;
@@ -80,7 +83,14 @@ describe("npm run up", function () {
     const lines = stderr.split("\n").filter((l) => l.startsWith("  - "));
     assert.deepEqual(
       lines.map((l) => l.slice(4).split(/[,:(]/)[0].trim()),
-      ["the Pulumi CLI", "doctl", "DIGITALOCEAN_TOKEN", "Docker", "the team's state backend"],
+      [
+        "the Pulumi CLI",
+        "doctl",
+        "DIGITALOCEAN_TOKEN",
+        "SPACES_ACCESS_KEY_ID and SPACES_SECRET_ACCESS_KEY",
+        "Docker",
+        "the team's state backend",
+      ],
     );
   });
 
@@ -92,6 +102,7 @@ describe("npm run up", function () {
   it("counts a file backend, given or from `pulumi login --local`, as local", () => {
     const given = up(dir, binWith(["pulumi", "doctl", "docker"]), ["staging"], {
       DIGITALOCEAN_TOKEN: "t",
+      ...SPACES,
       PULUMI_BACKEND_URL: "file:///home/me/.pulumi",
     });
     assert.match(
@@ -102,7 +113,7 @@ describe("npm run up", function () {
     fs.writeFileSync(path.join(bin, "pulumi"), '#!/bin/sh\necho \'{"user": "me", "url": "file://~"}\'\n', {
       mode: 0o755,
     });
-    const login = up(dir, bin, ["staging"], { DIGITALOCEAN_TOKEN: "t" });
+    const login = up(dir, bin, ["staging"], { DIGITALOCEAN_TOKEN: "t", ...SPACES });
     assert.match(login.stderr, /the team's state backend, not one on this machine \(file:\/\/~\)/);
   });
 
@@ -119,6 +130,7 @@ describe("npm run up", function () {
     );
     const { code, stderr, calls } = up(dir, binWith(["pulumi", "doctl", "docker"]), ["noha"], {
       DIGITALOCEAN_TOKEN: "t",
+      ...SPACES,
       PULUMI_BACKEND_URL: "s3://state?endpoint=fra1.digitaloceanspaces.com",
     });
     assert.equal(code, 1);

@@ -77,13 +77,14 @@ describe("import graph", () => {
     assert.deepEqual(edges("policies", ["components", "scripts", "config"]), []);
   });
 
-  it("orders the components: kube ← cluster ← registry ← ingress, database, metrics ← app", () => {
+  it("orders the components: kube ← cluster ← registry ← ingress, database, backup, metrics ← app; ingress, metrics ← observability", () => {
     const allowed: Record<string, string[]> = {
       "components/kube": [],
       "components/cluster": ["components/kube"],
       "components/registry": ["components/kube", "components/cluster"],
       "components/ingress": ["components/kube", "components/cluster"],
       "components/database": ["components/kube"],
+      "components/backup": ["components/kube"],
       "components/metrics": ["components/kube"],
       "components/app": [
         "components/kube",
@@ -91,6 +92,14 @@ describe("import graph", () => {
         "components/registry",
         "components/ingress",
         "components/database",
+        "components/backup",
+      ],
+      // Monitoring comes after the app (it scrapes it), and composes metrics-server.
+      "components/observability": [
+        "components/kube",
+        "components/cluster",
+        "components/ingress",
+        "components/metrics",
       ],
     };
     const folders = Object.keys(allowed);

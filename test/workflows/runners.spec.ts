@@ -31,11 +31,16 @@ function placements(): Placement[] {
         return {
           where: `${file} ${id}${values.length > 0 ? ` (${values.join(", ")})` : ""}`,
           credentials: /secrets\.DIGITALOCEAN_TOKEN/.test(JSON.stringify(job)),
-          stacks: stepsUsing(job, "pulumi/actions").map((s) =>
-            String(resolve(s.with?.["stack-name"], { matrix, vars: {} }))
-              .split("/")
-              .pop()!,
-          ),
+          // A deploy job runs two `up`s of its stack (the images, then everything).
+          stacks: [
+            ...new Set(
+              stepsUsing(job, "pulumi/actions").map((s) =>
+                String(resolve(s.with?.["stack-name"], { matrix, vars: {} }))
+                  .split("/")
+                  .pop()!,
+              ),
+            ),
+          ],
           runsOn: (vars) => resolve(job["runs-on"], { matrix, vars }),
         };
       }),

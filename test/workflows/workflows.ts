@@ -8,6 +8,7 @@ export const WORKFLOWS_DIR = path.join(PROJECT_DIR, ".github", "workflows");
 
 /** One step of a job, as far as the specs look at it. */
 export interface Step {
+  readonly id?: string;
   readonly name?: string;
   readonly uses?: string;
   readonly run?: string;
