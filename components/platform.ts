@@ -23,7 +23,12 @@ export function createPlatform(config: PlatformConfig): PlatformLayer {
   }
   if (config.cluster.provider === "k0s") {
     const local = config.registry as Extract<PlatformConfig["registry"], { provider: "local" }>;
-    const registry = new LocalRegistry(`${name}-registry`, { image: local.image, port: local.port });
+    const offlineBundle = "offlineBundle" in config ? config.offlineBundle : undefined;
+    const registry = new LocalRegistry(`${name}-registry`, {
+      image: local.image,
+      port: local.port,
+      ...(offlineBundle ? { offlineBundle } : {}),
+    });
     const cluster = new K0sCluster(name, {
       k0sVersion: config.cluster.k0sVersion,
       image: config.cluster.image,
@@ -32,6 +37,7 @@ export function createPlatform(config: PlatformConfig): PlatformLayer {
       ingressHttpsPort: config.cluster.ingressHttpsPort,
       networkName: registry.networkName,
       registryMirror: registry.mirror,
+      ...(offlineBundle ? { offlineBundle } : {}),
     });
     return { cluster, registry };
   }

@@ -38,6 +38,7 @@ export const KEYS = {
   ingressHttpsPort: { type: "integer", default: 8443, appliesTo: K0S },
   registryPort: { type: "integer", default: 5001, appliesTo: K0S },
   registryImage: { type: "string", default: "docker.io/library/registry:3.1.1", appliesTo: K0S },
+  offlineBundle: { type: "string", default: "", appliesTo: K0S },
 
   region: { type: "string", default: "", appliesTo: DOKS },
   kubernetesVersionPrefix: { type: "string", default: "", appliesTo: DOKS },
@@ -76,6 +77,7 @@ export const KEYS = {
   appMinReplicas: { type: "integer", default: 2, appliesTo: ALL },
   appMaxReplicas: { type: "integer", default: 4, appliesTo: ALL },
   ingressReplicas: { type: "integer", default: 1, appliesTo: ALL },
+  routing: { type: "string", default: "ingress", appliesTo: ALL },
   tls: { type: "boolean", default: false, appliesTo: ["doks", "existing"] },
   acmeEmail: { type: "string", default: "", appliesTo: ["doks", "existing"] },
   acmeServer: { type: "string", default: "staging", appliesTo: ["doks", "existing"] },

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { getMonitor } from "@pulumi/pulumi/runtime/settings";
+import { BundleError, verifyBundle } from "../offline";
 import { ConfigError } from "./errors";
 import { PlatformConfig } from "./types";
 import { parseConfig } from "./validate";
@@ -30,8 +31,20 @@ export function loadConfig(): PlatformConfig {
   }
 }
 
-/** A kubeconfig file that is not there is named now, not by the provider's parse error later. */
+/**
+ * A kubeconfig file that is not there is named now, not by the provider's parse error later; an
+ * offline bundle's archives are checked against bundle.json before anything uses them.
+ */
 function checkLocalFiles(config: PlatformConfig, source: string): void {
+  if (config.cluster.provider === "k0s" && "offlineBundle" in config && config.offlineBundle) {
+    try {
+      verifyBundle(config.offlineBundle);
+    } catch (error) {
+      if (error instanceof BundleError)
+        throw new ConfigError(source, [`platform:offlineBundle: ${error.message}`]);
+      throw error;
+    }
+  }
   if (config.cluster.provider !== "existing" || config.cluster.kubeconfig.source !== "path") return;
   const given = config.cluster.kubeconfig.path;
   const file = given === "~" || given.startsWith("~/") ? path.join(os.homedir(), given.slice(1)) : given;

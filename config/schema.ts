@@ -171,6 +171,7 @@ export const rawConfigSchema = z.object({
   ingressHttpsPort: port(),
   registryPort: port(),
   registryImage: pinnedImage,
+  offlineBundle: pattern(/^\S(.*\S)?$/, "the path of a directory written by npm run bundle"),
 
   region: pattern(/^[a-z]{3}\d$/, "a DigitalOcean region slug such as fra1"),
   kubernetesVersionPrefix: pattern(/^\d+\.\d+\.$/, 'a minor version prefix ending in a dot, such as "1.33."'),
@@ -243,6 +244,7 @@ export const rawConfigSchema = z.object({
   appMinReplicas: integer(1, 50),
   appMaxReplicas: integer(1, 100),
   ingressReplicas: integer(1, 10),
+  routing: oneOf(["ingress", "gateway"]),
   tls: boolean(),
   acmeEmail: pattern(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "an e-mail address for Let's Encrypt"),
   acmeServer: oneOf(["staging", "production"]),

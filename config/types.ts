@@ -1,3 +1,4 @@
+import type { OfflineBundle } from "../offline";
 import type { SecretValue } from "./secret";
 
 /** The validated configuration of one stack: what the components are built from. */
@@ -28,6 +29,8 @@ export interface LocalPlatformConfig extends CommonConfig {
   readonly cluster: LocalClusterConfig;
   readonly registry: LocalRegistryConfig;
   readonly database: InClusterDatabaseConfig;
+  /** The offline bundle every image and chart comes from (`offlineBundle`); absent: pulled from the network. */
+  readonly offlineBundle?: OfflineBundle;
 }
 
 /** DigitalOcean: DOKS and DOCR. */
@@ -132,7 +135,15 @@ export interface IngressConfig {
   readonly tls?: TlsConfig;
   /** DigitalOcean DNS domain that gets an A record for the app's host. */
   readonly dnsZone?: string;
+  /**
+   * How requests are routed to the app and Grafana: `ingress` (Ingress objects) or `gateway` (the
+   * Gateway API: a Gateway on the installed Traefik, HTTPRoutes, certificates issued per listener).
+   */
+  readonly routing: RoutingMode;
 }
+
+/** Ingress objects, or the Gateway API (`platform:routing`). */
+export type RoutingMode = "ingress" | "gateway";
 
 /** Traefik installed by the program, or the controller the cluster already runs. */
 export type IngressControllerConfig =

@@ -1,4 +1,5 @@
 import { isMap, isSeq, parseDocument } from "yaml";
+import { BundleError, OfflineBundle, readBundle } from "../offline";
 import { ConfigError } from "./errors";
 import { SECRET_PLACEHOLDER } from "./stackFile";
 import { ClusterProvider, KEY_DEFAULTS, KEYS, KeyName, PROJECT, SECRET_KEYS } from "./keys";
@@ -18,6 +19,7 @@ import {
   NodePoolConfig,
   ObservabilityConfig,
   PlatformConfig,
+  RoutingMode,
   TelemetryStoreConfig,
   TlsConfig,
   VeleroConfig,
@@ -279,8 +281,10 @@ class CrossChecks {
     this.distinctPorts(["k0sApiPort", "ingressHttpPort", "ingressHttpsPort", "registryPort"]);
     const k0sVersion = this.need("k0sVersion", "expected a k0s release such as v1.36.3+k0s.2");
     const registryPort = this.need("registryPort", "expected a port number");
+    const offlineBundle = this.offlineBundle();
     return {
       ...this.common(stack),
+      ...(offlineBundle ? { offlineBundle } : {}),
       cluster: {
         provider: "k0s",
         k0sVersion,
@@ -295,10 +299,26 @@ class CrossChecks {
         port: registryPort,
         host: `localhost:${registryPort}`,
       },
-      ingress: { controller: this.traefik() },
+      ingress: { controller: this.traefik(), routing: this.routing("traefik") },
       app: this.app(false),
       database: this.inClusterDatabase({ kind: "emptyDir" }),
     };
+  }
+
+  /**
+   * `offlineBundle`: the directory and its bundle.json must exist and parse, with every file it
+   * lists, before any resource is declared (the archives' digests are checked at deployment).
+   */
+  private offlineBundle(): OfflineBundle | undefined {
+    const dir = this.raw.offlineBundle;
+    if (dir === undefined) return undefined;
+    try {
+      return readBundle(dir);
+    } catch (error) {
+      if (!(error instanceof BundleError)) throw error;
+      this.problems.push(`${full("offlineBundle")}: ${error.message}`);
+      return undefined;
+    }
   }
 
   private doks(stack: string): CloudPlatformConfig {
@@ -357,7 +377,12 @@ class CrossChecks {
         tier: this.need("registryTier", "expected starter, basic or professional"),
         region,
       },
-      ingress: { controller: this.traefik(), ...(tls ? { tls } : {}), ...(dnsZone ? { dnsZone } : {}) },
+      ingress: {
+        controller: this.traefik(),
+        routing: this.routing("traefik"),
+        ...(tls ? { tls } : {}),
+        ...(dnsZone ? { dnsZone } : {}),
+      },
       app: this.app(true),
       ...(velero ? { velero } : {}),
       database: managed
@@ -381,11 +406,12 @@ class CrossChecks {
   private existing(stack: string): ExistingPlatformConfig {
     const tls = this.tls();
     const storageClass = this.raw.databaseStorageClass;
+    const controller = this.ingressController();
     return {
       ...this.common(stack),
       cluster: this.existingCluster(),
       registry: this.externalRegistry(),
-      ingress: { controller: this.ingressController(), ...(tls ? { tls } : {}) },
+      ingress: { controller, routing: this.routing(controller.kind), ...(tls ? { tls } : {}) },
       app: this.app(true),
       database: this.inClusterDatabase({
         kind: "pvc",
@@ -518,6 +544,19 @@ class CrossChecks {
         "expected the namespace of the cluster's ingress controller (platform:ingressController is existing)",
       ),
     };
+  }
+
+  /**
+   * `routing`: Ingress objects, or the Gateway API on the Traefik the program installs (the
+   * cluster's own controller's GatewayClass and listener ports are not known to the program).
+   */
+  private routing(controller: IngressControllerConfig["kind"] | undefined): RoutingMode {
+    const routing = this.need("routing", "expected ingress or gateway");
+    if (routing === "gateway" && controller === "existing")
+      this.problems.push(
+        `${full("routing")}: gateway needs the Traefik the program installs (platform:ingressController traefik); with the cluster's own controller use ingress`,
+      );
+    return routing;
   }
 
   /** cert-manager and the issuer of the app's certificate, when `tls` is true. */

@@ -429,13 +429,22 @@ function replicasOf(values: unknown, spec: ChartPod): CountedChartPod["replicas"
 }
 
 /**
+ * A chart's name, also when it is installed from an archive (`…/charts/traefik-41.3.0.tgz`, as an
+ * offline bundle keeps it, `helm pull`'s own file name).
+ */
+export function chartName(chart: string): string {
+  const archive = /(?:^|\/)([^/]+?)-v?\d+\.\d+\.\d+[^/]*\.tgz$/.exec(chart);
+  return archive ? archive[1] : chart;
+}
+
+/**
  * The pods a chart runs with these values (its `values` input), through {@link CHART_PODS}; the
  * reason when they cannot be counted: a chart without an entry, a value unknown until deploy, values
  * that add containers the entry does not know, a container whose requests the values leave to the chart.
  */
 export function chartPods(chart: unknown, values: unknown): ChartPods {
   if (chart === UNKNOWN_VALUE) return { reason: "the chart is unknown until deploy" };
-  const mapping = typeof chart === "string" ? CHART_PODS[chart] : undefined;
+  const mapping = typeof chart === "string" ? CHART_PODS[chartName(chart)] : undefined;
   if (!mapping)
     return {
       reason: `Helm chart ${JSON.stringify(chart ?? null)}: no entry in cost/chartPods.ts says where its pods' requests are`,

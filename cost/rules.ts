@@ -469,6 +469,19 @@ const helmChart: Rule = (props, prices, stack) => {
   return loadBalancerCost(at(values, "service", "annotations"), stack, prices);
 };
 
+/**
+ * The Gateway API's release manifests (`standard-install.yaml`, `experimental-install.yaml` of a
+ * kubernetes-sigs/gateway-api release) hold CustomResourceDefinitions and a ValidatingAdmissionPolicy:
+ * API objects, nothing billed. Any other manifest is opaque offline.
+ */
+const GATEWAY_API_MANIFEST =
+  /^https:\/\/github\.com\/kubernetes-sigs\/gateway-api\/releases\/download\/v[0-9.]+\/(standard|experimental)-install\.yaml$/;
+const manifestFile: Rule = (props) => {
+  const file = at(props, "file");
+  if (typeof file === "string" && GATEWAY_API_MANIFEST.test(file)) return none;
+  return unpriced(`manifest ${describe(file)} creates objects the offline estimate cannot see`);
+};
+
 // ---- the monitoring charts' volumes ------------------------------------------------------------
 
 /** A volume a chart's StatefulSet claims per replica, as its values declare it. */
@@ -616,6 +629,7 @@ export const RULES: Readonly<Record<string, Rule>> = {
   "kubernetes:velero.io/v1:Schedule": veleroSchedule,
   "kubernetes:helm.sh/v3:Chart": helmChart,
   "kubernetes:helm.sh/v3:Release": helmChart,
+  "kubernetes:yaml/v2:ConfigFile": manifestFile,
 };
 
 /**
@@ -645,7 +659,6 @@ export const FREE_DIGITALOCEAN_TYPES: ReadonlySet<string> = new Set([
 const OPAQUE_KUBERNETES_TYPES: ReadonlySet<string> = new Set([
   "kubernetes:yaml:ConfigFile",
   "kubernetes:yaml:ConfigGroup",
-  "kubernetes:yaml/v2:ConfigFile",
   "kubernetes:yaml/v2:ConfigGroup",
   "kubernetes:kustomize:Directory",
   "kubernetes:kustomize/v2:Directory",

@@ -28,8 +28,10 @@ import { disallowExternalIps } from "./resources/disallowExternalIps";
 import { disallowNodePortServices } from "./resources/disallowNodePortServices";
 import { disallowPrivilegedDockerContainers } from "./resources/disallowPrivilegedDockerContainers";
 import { disallowSecretsInConfigMaps } from "./resources/disallowSecretsInConfigMaps";
+import { disallowWildcardHostnames } from "./resources/disallowWildcardHostnames";
 import { requireDatabaseStandby } from "./resources/requireDatabaseStandby";
 import { requireDoksResilience } from "./resources/requireDoksResilience";
+import { requireGatewayTls } from "./resources/requireGatewayTls";
 import { requireIngressTls } from "./resources/requireIngressTls";
 import { requirePinnedDockerImages } from "./resources/requirePinnedDockerImages";
 import { requirePinnedDoksVersion } from "./resources/requirePinnedDoksVersion";
@@ -45,6 +47,7 @@ import { requireNamespacePsaLabels } from "./stack/requireNamespacePsaLabels";
 import { requireMultipleReplicas } from "./stack/requireMultipleReplicas";
 import { requireNetworkPolicies } from "./stack/requireNetworkPolicies";
 import { requirePodDisruptionBudget } from "./stack/requirePodDisruptionBudget";
+import { requireReferenceGrants } from "./stack/requireReferenceGrants";
 import { requireTopologySpread } from "./stack/requireTopologySpread";
 
 /** Workload policies: every pod-carrying kind, every container list. */
@@ -81,8 +84,10 @@ export const resourcePolicies: Policies = [
   disallowNodePortServices,
   disallowPrivilegedDockerContainers,
   disallowSecretsInConfigMaps,
+  disallowWildcardHostnames,
   requireDatabaseStandby,
   requireDoksResilience,
+  requireGatewayTls,
   requireIngressTls,
   requirePinnedDockerImages,
   requirePinnedDoksVersion,
@@ -105,6 +110,7 @@ export const stackPolicies: Policies = [
   requireNamespacePsaLabels,
   requireNetworkPolicies,
   requirePodDisruptionBudget,
+  requireReferenceGrants,
   requireTopologySpread,
 ];
 

@@ -14,12 +14,23 @@ interface SchemaError {
 }
 type Validate = (this: object) => void;
 
+/**
+ * The Gateway API's groups (standard and experimental channel), whose kinds are CRDs: their schemas
+ * come from `@kubernetes-models/gateway-api`, generated from the release the program installs.
+ */
+const GATEWAY_API_GROUPS: ReadonlySet<string> = new Set([
+  "gateway.networking.k8s.io",
+  "gateway.networking.x-k8s.io",
+]);
+
 // One model per group/version/kind, loaded on first use (kubernetes-models is ESM, one module per kind).
 const models = new Map<string, Promise<Validate | undefined>>();
 
 function modelPath(t: KubernetesType): string | undefined {
   if (!/^[a-z0-9.-]+$/.test(t.group) || t.group.includes("..") || !/^v[0-9a-z]+$/.test(t.version))
     return undefined;
+  if (GATEWAY_API_GROUPS.has(t.group))
+    return `@kubernetes-models/gateway-api/${t.group}/${t.version}/${t.kind}`;
   return t.group === "core"
     ? `kubernetes-models/v1/${t.kind}`
     : `kubernetes-models/${t.group}/${t.version}/${t.kind}`;

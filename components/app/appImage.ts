@@ -3,7 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { OfflineBundle } from "../../offline";
 import { RegistryAuth } from "../registry";
+import { bundledAppImage, pushBundledImage } from "./bundledPush";
 
 /** Arguments of {@link AppImage}. */
 export interface AppImageArgs {
@@ -17,6 +19,11 @@ export interface AppImageArgs {
   readonly auth?: pulumi.Input<RegistryAuth>;
   /** Target platform, e.g. `linux/amd64` for DigitalOcean nodes; default: the builder's own. */
   readonly platform?: string;
+  /**
+   * Take the image this offline bundle built from the same sources (same content tag) and push it
+   * to the registry, instead of building it. Default: build.
+   */
+  readonly offlineBundle?: OfflineBundle;
 }
 
 /**
@@ -33,10 +40,18 @@ export class AppImage extends pulumi.ComponentResource {
   constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:app:AppImage", name, {}, opts);
     this.tag = `src-${contentDigest(args.context).slice(0, 12)}`;
+    const imageName = pulumi.interpolate`${args.registryServer}/${args.repository}:${this.tag}`;
+    if (args.offlineBundle) {
+      const bundled = bundledAppImage(args.offlineBundle, args.repository, this.tag);
+      const push = pushBundledImage(`${name}-push`, bundled, args.offlineBundle, imageName, this);
+      this.ref = push.stdout.apply((out) => out.trim());
+      this.registerOutputs({ ref: this.ref });
+      return;
+    }
     const image = new docker.Image(
       `${name}-image`,
       {
-        imageName: pulumi.interpolate`${args.registryServer}/${args.repository}:${this.tag}`,
+        imageName,
         build: {
           context: args.context,
           dockerfile: path.join(args.context, "Dockerfile"),

@@ -161,6 +161,7 @@ function appImages(config: PlatformConfig, name: string, registry: Registry): Ap
       auth: registry.pushAuth,
       // DigitalOcean nodes are amd64; a laptop's node runs whatever the laptop runs.
       ...(config.cluster.provider === "doks" ? { platform: "linux/amd64" } : {}),
+      ...("offlineBundle" in config && config.offlineBundle ? { offlineBundle: config.offlineBundle } : {}),
     });
   return { api: image("api").ref, web: image("web").ref };
 }

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppConfig } from "../../config";
 import { AppDatabase } from "../database";
+import { createHttpRoutes, IngressTarget } from "../ingress";
 
 import { APP_PORT, AppService } from "./appService";
 import {
@@ -15,15 +16,7 @@ import {
 } from "../kube";
 
 /** Where the ingress controller runs, and the TLS issuer when there is one. */
-export interface AppIngressArgs {
-  readonly className: string;
-  readonly controllerNamespace: string;
-  readonly controllerLabels: Record<string, string>;
-  /** ClusterIssuer that signs the host's certificate; absent: plain HTTP. */
-  readonly clusterIssuer?: pulumi.Input<string>;
-  /** The controller the program installs: the Ingress is created once it runs. */
-  readonly controller?: pulumi.Resource;
-}
+export type AppIngressArgs = IngressTarget;
 
 /** Arguments of {@link AppStack}. */
 export interface AppStackArgs {
@@ -61,7 +54,8 @@ const ACME_SOLVER = { "acme.cert-manager.io/http01-solver": "true" };
 /**
  * The sample app on the cluster: a restricted namespace with quota and defaults, the database, the
  * api and web services, network policies that deny everything but the app's own flows, and an
- * Ingress that sends `/api` to the api and everything else to the web front end.
+ * Ingress (or, with the Gateway API, HTTPRoutes) that sends `/api` to the api and everything else to
+ * the web front end.
  */
 export class AppStack extends pulumi.ComponentResource {
   public readonly url: string;
@@ -186,40 +180,57 @@ export class AppStack extends pulumi.ComponentResource {
     createNetworkPolicies(name, namespace, appNetworkPolicies(args, database), inNs);
 
     const tls = args.ingress.clusterIssuer !== undefined;
-    new k8s.networking.v1.Ingress(
-      `${name}-ingress`,
-      {
-        metadata: {
-          name: "app",
+    if (args.ingress.gateway)
+      createHttpRoutes(
+        name,
+        {
+          gateway: args.ingress.gateway,
+          site: "app",
+          host: args.app.host,
           namespace,
-          annotations: tls ? { "cert-manager.io/cluster-issuer": args.ingress.clusterIssuer! } : {},
-        },
-        spec: {
-          ingressClassName: args.ingress.className,
-          rules: [
-            {
-              host: args.app.host,
-              http: {
-                paths: [
-                  {
-                    path: "/api",
-                    pathType: "Prefix",
-                    backend: { service: { name: api.serviceName, port: { name: "http" } } },
-                  },
-                  {
-                    path: "/",
-                    pathType: "Prefix",
-                    backend: { service: { name: web.serviceName, port: { name: "http" } } },
-                  },
-                ],
-              },
-            },
+          routeName: "app",
+          backends: [
+            { path: "/api", service: api.serviceName, port: APP_PORT },
+            { path: "/", service: web.serviceName, port: APP_PORT },
           ],
-          ...(tls ? { tls: [{ hosts: [args.app.host], secretName: "app-tls" }] } : {}),
         },
-      },
-      { ...inNs, dependsOn: [ns, api, web, ...(args.ingress.controller ? [args.ingress.controller] : [])] },
-    );
+        { ...k8sOpts, dependsOn: [ns, api, web] },
+      );
+    else
+      new k8s.networking.v1.Ingress(
+        `${name}-ingress`,
+        {
+          metadata: {
+            name: "app",
+            namespace,
+            annotations: tls ? { "cert-manager.io/cluster-issuer": args.ingress.clusterIssuer! } : {},
+          },
+          spec: {
+            ingressClassName: args.ingress.className,
+            rules: [
+              {
+                host: args.app.host,
+                http: {
+                  paths: [
+                    {
+                      path: "/api",
+                      pathType: "Prefix",
+                      backend: { service: { name: api.serviceName, port: { name: "http" } } },
+                    },
+                    {
+                      path: "/",
+                      pathType: "Prefix",
+                      backend: { service: { name: web.serviceName, port: { name: "http" } } },
+                    },
+                  ],
+                },
+              },
+            ],
+            ...(tls ? { tls: [{ hosts: [args.app.host], secretName: "app-tls" }] } : {}),
+          },
+        },
+        { ...inNs, dependsOn: [ns, api, web, ...(args.ingress.controller ? [args.ingress.controller] : [])] },
+      );
 
     this.url = `${tls ? "https" : "http"}://${args.app.host}`;
     this.apiMetrics = {
@@ -273,7 +284,9 @@ export function appNetworkPolicies(
       spec: { podSelector: { matchLabels: API }, policyTypes: ["Egress"], egress: [database.egressRule] },
     },
     ...database.networkPolicies,
-    ...(args.ingress.clusterIssuer !== undefined
+    // The HTTP-01 solver's pods run beside the Certificate: here for the Ingress's; with a Gateway,
+    // in the Gateway's namespace.
+    ...(args.ingress.clusterIssuer !== undefined && !args.ingress.gateway
       ? [
           {
             name: "acme-solver-from-ingress",

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  chartSource,
   createNetworkPolicies,
   DEFAULT_DENY,
   DNS_EGRESS,
@@ -92,9 +93,8 @@ export class Velero extends pulumi.ComponentResource {
       `${name}-chart`,
       {
         name: "velero",
-        chart: "velero",
-        version: VELERO_CHART_VERSION,
-        repositoryOpts: { repo: VELERO_CHART_REPO },
+        // DOKS only, so never from an offline bundle.
+        ...chartSource({ chart: "velero", version: VELERO_CHART_VERSION, repo: VELERO_CHART_REPO }),
         namespace,
         values: veleroValues(credentials.metadata.name, snapshots),
       },

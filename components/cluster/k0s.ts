@@ -2,7 +2,9 @@ import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { K0S_IMAGES_DIR, nodeImagesDir, OfflineBundle } from "../../offline";
 import { criRegistryDropIn, mirrorHostsFile, RegistryMirror } from "./containerd";
+import { hostImage } from "./hostImage";
 import { rewriteServer } from "./kubeconfig";
 import { Cluster } from "./types";
 
@@ -29,7 +31,27 @@ export interface K0sClusterArgs {
   readonly networkName: pulumi.Input<string>;
   /** The local registry, as image references name it and as the node reaches it. */
   readonly registryMirror: RegistryMirror;
+  /**
+   * Start from this offline bundle: the node's image is loaded from it, and the node imports the
+   * bundle's pod images at start (k0s reads image archives from its `images` folder). Default: pull.
+   */
+  readonly offlineBundle?: OfflineBundle;
 }
+
+/** k0s configuration with an offline bundle: no telemetry (it would reach the network). */
+export const K0S_OFFLINE_CONFIG = {
+  file: "/etc/k0s/k0s.yaml",
+  content: [
+    "apiVersion: k0s.k0sproject.io/v1beta1",
+    "kind: ClusterConfig",
+    "metadata:",
+    "  name: k0s",
+    "spec:",
+    "  telemetry:",
+    "    enabled: false",
+    "",
+  ].join("\n"),
+};
 
 /**
  * A single-node k0s cluster (controller and worker, no taints) in a privileged Docker container,
@@ -47,7 +69,8 @@ export class K0sCluster extends pulumi.ComponentResource implements Cluster {
     super("platform:cluster:K0sCluster", name, {}, opts);
     const child = { parent: this };
 
-    const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true }, child);
+    const bundle = args.offlineBundle;
+    const image = hostImage(`${name}-image`, args.image, bundle, this);
     const data = new docker.Volume(`${name}-data`, { name: `${name}-data` }, child);
     const podLogs = new docker.Volume(`${name}-pod-logs`, { name: `${name}-pod-logs` }, child);
     const loopback = (internal: number, external: number) => ({
@@ -65,12 +88,22 @@ export class K0sCluster extends pulumi.ComponentResource implements Cluster {
         // The pinned reference (not the image ID), so previews and policies see what runs.
         image: image.name,
         // The image's default command taints the node NoExecute: app pods would never schedule.
-        command: ["k0s", "controller", "--enable-worker", "--no-taints"],
+        command: [
+          "k0s",
+          "controller",
+          "--enable-worker",
+          "--no-taints",
+          ...(bundle ? [`--config=${K0S_OFFLINE_CONFIG.file}`] : []),
+        ],
         privileged: true,
         restart: "unless-stopped",
         volumes: [
           { volumeName: data.name, containerPath: "/var/lib/k0s" },
           { volumeName: podLogs.name, containerPath: "/var/log/pods" },
+          // The bundle's pod images, imported by k0s at start (read-only: k0s only reads them).
+          ...(bundle
+            ? [{ hostPath: nodeImagesDir(bundle), containerPath: K0S_IMAGES_DIR, readOnly: true }]
+            : []),
         ],
         tmpfs: { "/run": "" },
         ports: [
@@ -79,7 +112,11 @@ export class K0sCluster extends pulumi.ComponentResource implements Cluster {
           loopback(LOCAL_INGRESS_NODE_PORTS.https, args.ingressHttpsPort),
         ],
         networksAdvanced: [{ name: args.networkName }],
-        uploads: [criRegistryDropIn(args.k0sVersion), mirrorHostsFile(args.registryMirror)],
+        uploads: [
+          criRegistryDropIn(args.k0sVersion),
+          mirrorHostsFile(args.registryMirror),
+          ...(bundle ? [K0S_OFFLINE_CONFIG] : []),
+        ],
         // `wait` holds the resource until this passes, so the kubeconfig is read from a live API.
         healthcheck: {
           tests: ["CMD", "k0s", "kubectl", "get", "--raw=/readyz"],

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  chartSource,
   createNetworkPolicies,
   DEFAULT_DENY,
   DNS_EGRESS,
@@ -46,6 +47,18 @@ export interface CertManagerArgs {
   readonly ingressClassName: string;
   /** The controller behind that class, for cert-manager's egress policy. */
   readonly ingressController: IngressControllerPods;
+  /**
+   * Solve HTTP-01 through this Gateway listener instead of an Ingress (`routing: gateway`): the
+   * chart's Gateway API support is switched on and waits for the CRDs. Default: through the IngressClass.
+   */
+  readonly gatewayApi?: { readonly crds: pulumi.Resource; readonly listener: GatewayListenerRef };
+}
+
+/** A listener of a Gateway, as an HTTPRoute's parentRef names it. */
+export interface GatewayListenerRef {
+  readonly name: string;
+  readonly namespace: string;
+  readonly sectionName: string;
 }
 
 /**
@@ -79,10 +92,7 @@ export class CertManager extends pulumi.ComponentResource {
             server: ACME_SERVERS[args.acmeServer],
             email: args.acmeEmail,
             privateKeySecretRef: { name: `${issuerName}-account-key` },
-            // ClusterIP, not cert-manager's default NodePort: the app namespace's quota allows no NodePorts.
-            solvers: [
-              { http01: { ingress: { ingressClassName: args.ingressClassName, serviceType: "ClusterIP" } } },
-            ],
+            solvers: [{ http01: http01Solver(args) }],
           },
         },
       },
@@ -104,13 +114,16 @@ export class CertManager extends pulumi.ComponentResource {
       `${name}-chart`,
       {
         name: "cert-manager",
-        chart: "cert-manager",
-        version: CERT_MANAGER_CHART_VERSION,
-        repositoryOpts: { repo: CERT_MANAGER_CHART_REPO },
+        // Never from an offline bundle: cert-manager runs only where Let's Encrypt is reachable.
+        ...chartSource({
+          chart: "cert-manager",
+          version: CERT_MANAGER_CHART_VERSION,
+          repo: CERT_MANAGER_CHART_REPO,
+        }),
         namespace: namespace.metadata.name,
-        values: certManagerValues(),
+        values: certManagerValues({ gatewayApi: args.gatewayApi !== undefined }),
       },
-      { ...k8sOpts, dependsOn: [namespace] },
+      { ...k8sOpts, dependsOn: [namespace, ...(args.gatewayApi ? [args.gatewayApi.crds] : [])] },
     );
     const policies = createNetworkPolicies(
       name,
@@ -141,7 +154,7 @@ export const WEBHOOK_CA_BUNDLE_WAIT = {
  * awaited until their CA bundle is injected; the hook job that `helm.v4` would not run switched
  * off; every component bounded and restricted.
  */
-export function certManagerValues(): Record<string, unknown> {
+export function certManagerValues(options: { gatewayApi?: boolean } = {}): Record<string, unknown> {
   const resources = { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } };
   const podSecurity = { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } };
   const containerSecurity = {
@@ -160,6 +173,25 @@ export function certManagerValues(): Record<string, unknown> {
     },
     cainjector: component,
     startupapicheck: { enabled: false },
+    // The controller's Gateway API integration (off by default), which the gatewayHTTPRoute solver needs.
+    ...(options.gatewayApi ? { config: { gatewayAPI: { enabled: true } } } : {}),
+  };
+}
+
+/**
+ * How the issuer answers HTTP-01: an Ingress of the controller's class, or (Gateway API) an
+ * HTTPRoute that cert-manager attaches to the Gateway's plain-HTTP listener, created beside the
+ * Certificate. ClusterIP, not cert-manager's default NodePort: the namespaces' quotas allow none.
+ */
+function http01Solver(args: CertManagerArgs): Record<string, unknown> {
+  if (!args.gatewayApi)
+    return { ingress: { ingressClassName: args.ingressClassName, serviceType: "ClusterIP" } };
+  const { name, namespace, sectionName } = args.gatewayApi.listener;
+  return {
+    gatewayHTTPRoute: {
+      parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name, namespace, sectionName }],
+      serviceType: "ClusterIP",
+    },
   };
 }
 

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "../../config";
 import { Cluster, LOCAL_INGRESS_NODE_PORTS } from "../cluster";
 import { CertManager, IngressControllerPods } from "./certManager";
+import { GatewayRef, HTTP_LISTENER, PLATFORM_GATEWAY, PlatformGateway } from "./gateway";
+import { GatewayApiCrds } from "./gatewayCrds";
 import { Traefik, TRAEFIK_NAMESPACE, TRAEFIK_POD_LABELS } from "./traefik";
 
 /** What the app needs from the ingress layer. */
@@ -19,6 +21,8 @@ export interface IngressLayer {
   readonly loadBalancerIp?: pulumi.Output<string>;
   /** The cert-manager the program installs: its namespace (an output of the Namespace), for its metrics. */
   readonly certManagerNamespace?: pulumi.Output<string>;
+  /** With `routing: gateway`: the Gateway that routes attach to, instead of Ingresses. */
+  readonly gateway?: GatewayRef;
 }
 
 /**
@@ -34,14 +38,27 @@ export function createIngress(config: PlatformConfig, cluster: Cluster): Ingress
   let pods: IngressControllerPods;
   let className: string;
   let traefik: Traefik | undefined;
+  const offlineBundle = "offlineBundle" in config ? config.offlineBundle : undefined;
+  // The Gateway API's CRDs come first: Traefik's Gateway provider and cert-manager watch the kinds.
+  const gatewayApi =
+    config.ingress.routing === "gateway"
+      ? new GatewayApiCrds(`${name}-gateway-api`, {
+          provider: cluster.provider,
+          ...(offlineBundle ? { offlineBundle } : {}),
+        })
+      : undefined;
   if (controller.kind === "traefik") {
     traefik = new Traefik(`${name}-traefik`, {
       provider: cluster.provider,
       replicas: controller.replicas,
       spreadAcrossNodes: config.app.spreadAcrossNodes,
+      ...(gatewayApi ? { gatewayApi: { crds: gatewayApi } } : {}),
+      ...(offlineBundle ? { offlineBundle } : {}),
       exposure:
         config.cluster.provider === "doks"
-          ? { kind: "loadBalancer", name, redirectToHttps: tls !== undefined }
+          ? // With the Gateway API the redirect is an HTTPRoute: an entry point redirect would send
+            // cert-manager's HTTP-01 challenges, which only the HTTP listener serves, to HTTPS.
+            { kind: "loadBalancer", name, redirectToHttps: tls !== undefined && !gatewayApi }
           : {
               kind: "nodePort",
               httpNodePort: LOCAL_INGRESS_NODE_PORTS.http,
@@ -66,9 +83,29 @@ export function createIngress(config: PlatformConfig, cluster: Cluster): Ingress
       acmeServer: tls.issuer.acmeServer,
       ingressClassName: className,
       ingressController: pods,
+      ...(gatewayApi
+        ? {
+            gatewayApi: {
+              crds: gatewayApi,
+              listener: { name: PLATFORM_GATEWAY, namespace: pods.namespace, sectionName: HTTP_LISTENER },
+            },
+          }
+        : {}),
     });
     clusterIssuer = certManager.issuerName;
   }
+
+  const gateway =
+    gatewayApi && traefik
+      ? new PlatformGateway(`${name}-routing`, {
+          provider: cluster.provider,
+          sites: gatewaySites(config),
+          ...(clusterIssuer ? { clusterIssuer } : {}),
+          // As the Ingress does: where clients reach the load balancer's standard ports.
+          redirectToHttps: config.cluster.provider === "doks",
+          dependsOn: [gatewayApi, traefik],
+        })
+      : undefined;
 
   const zone = config.ingress.dnsZone;
   if (zone && traefik?.loadBalancerIp) {
@@ -93,5 +130,15 @@ export function createIngress(config: PlatformConfig, cluster: Cluster): Ingress
     ...(traefik ? { controller: traefik } : {}),
     ...(traefik?.loadBalancerIp ? { loadBalancerIp: traefik.loadBalancerIp } : {}),
     ...(certManager?.namespace ? { certManagerNamespace: certManager.namespace } : {}),
+    ...(gateway ? { gateway: gateway.ref } : {}),
+  };
+}
+
+/** The sites the Gateway serves, each with its own HTTPS listener: the app, and Grafana where it runs. */
+function gatewaySites(config: PlatformConfig): Record<string, string> {
+  const observability = config.observability;
+  return {
+    app: config.app.host,
+    ...(observability.level === "full" ? { grafana: observability.grafana.host } : {}),
   };
 }

@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { OfflineBundle } from "../../offline";
 import {
+  chartSource,
   createNetworkPolicies,
   DEFAULT_DENY,
   DNS_EGRESS,
@@ -26,6 +28,13 @@ export interface TraefikArgs {
   readonly replicas: number;
   /** Spread replicas across nodes. Default: false. */
   readonly spreadAcrossNodes?: boolean;
+  /**
+   * Serve the Gateway API too (Traefik's Gateway provider), once its CRDs exist. The program owns
+   * the GatewayClass and the Gateway, so the chart creates neither. Default: Ingress only.
+   */
+  readonly gatewayApi?: { readonly crds: pulumi.Resource };
+  /** Install the chart from this offline bundle instead of its repository. Default: the repository. */
+  readonly offlineBundle?: OfflineBundle;
 }
 
 /** The namespace, IngressClass and Service name the rest of the program refers to. */
@@ -35,7 +44,8 @@ const RELEASE = "traefik";
 /** Labels of the controller's pods (the chart's). */
 export const TRAEFIK_POD_LABELS = { "app.kubernetes.io/name": "traefik" };
 /** Container ports of the chart's entry points (`ports.web.port`, `ports.websecure.port`). */
-const ENTRYPOINT_PORTS = [8000, 8443];
+export const TRAEFIK_ENTRYPOINT_PORTS = { web: 8000, websecure: 8443 } as const;
+const ENTRYPOINT_PORTS = [TRAEFIK_ENTRYPOINT_PORTS.web, TRAEFIK_ENTRYPOINT_PORTS.websecure];
 
 /**
  * Traefik from its official chart, as the cluster's default IngressClass, non-root with a read-only
@@ -60,13 +70,14 @@ export class Traefik extends pulumi.ComponentResource {
       `${name}-chart`,
       {
         name: RELEASE,
-        chart: "traefik",
-        version: TRAEFIK_CHART_VERSION,
-        repositoryOpts: { repo: TRAEFIK_CHART_REPO },
+        ...chartSource(
+          { chart: "traefik", version: TRAEFIK_CHART_VERSION, repo: TRAEFIK_CHART_REPO },
+          args.offlineBundle,
+        ),
         namespace: namespace.metadata.name,
         values: traefikValues(args),
       },
-      { ...k8sOpts, dependsOn: [namespace] },
+      { ...k8sOpts, dependsOn: [namespace, ...(args.gatewayApi ? [args.gatewayApi.crds] : [])] },
     );
     createNetworkPolicies(name, namespace.metadata.name, traefikNetworkPolicies(), {
       ...k8sOpts,
@@ -142,7 +153,9 @@ export function traefikValues(args: Omit<TraefikArgs, "provider">): Record<strin
           ? { enabled: true, publishedService: { enabled: true } }
           : { enabled: true, publishedService: { enabled: false }, ingressEndpoint: { ip: "127.0.0.1" } },
       kubernetesCRD: { enabled: true },
+      ...(args.gatewayApi ? { kubernetesGateway: gatewayProvider(exposure) } : {}),
     },
+    ...(args.gatewayApi ? { gateway: { enabled: false }, gatewayClass: { enabled: false } } : {}),
     ingressRoute: { dashboard: { enabled: false } },
     ports,
     service,
@@ -151,6 +164,20 @@ export function traefikValues(args: Omit<TraefikArgs, "provider">): Record<strin
     ...(args.spreadAcrossNodes ? spreadAcrossNodes(TRAEFIK_POD_LABELS) : {}),
     log: { level: "INFO", format: "json" },
     accessLog: { enabled: true, format: "json" },
+  };
+}
+
+/**
+ * Traefik's Gateway provider, writing the address clients reach into each Gateway's status as it
+ * does for Ingresses: the load balancer's, or loopback on the laptop's published NodePorts.
+ */
+function gatewayProvider(exposure: TraefikExposure): Record<string, unknown> {
+  return {
+    enabled: true,
+    statusAddress:
+      exposure.kind === "loadBalancer"
+        ? { service: { enabled: true } }
+        : { ip: "127.0.0.1", service: { enabled: false } },
   };
 }
 

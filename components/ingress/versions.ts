@@ -9,3 +9,12 @@ export const TRAEFIK_CHART_REPO = "https://traefik.github.io/charts";
 // renovate: datasource=helm registryUrl=https://charts.jetstack.io depName=cert-manager
 export const CERT_MANAGER_CHART_VERSION = "v1.21.1";
 export const CERT_MANAGER_CHART_REPO = "https://charts.jetstack.io";
+
+/**
+ * The Gateway API's standard channel CRDs: the release the pinned Traefik supports (its chart's notes
+ * apply this one) and that `@kubernetes-models/gateway-api` models for the pack's schema check.
+ */
+// renovate: datasource=github-releases registryUrl=https://github.com depName=kubernetes-sigs/gateway-api
+export const GATEWAY_API_VERSION = "v1.5.1";
+/** The release's standard-channel manifest, as the Gateway API's install guide applies it. */
+export const GATEWAY_API_CRDS_URL = `https://github.com/kubernetes-sigs/gateway-api/releases/download/${GATEWAY_API_VERSION}/standard-install.yaml`;

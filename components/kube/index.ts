@@ -1,6 +1,9 @@
 // Kubernetes building blocks every component shares: labels, hardened security contexts, network
 // policies and restricted namespaces. Imports no component: the layers import it, never the reverse.
+export { chartSource } from "./chartSource";
+export type { ChartRef, ChartSource } from "./chartSource";
 export { componentLabels, spreadAcrossNodes } from "./labels";
+export { manifestSource } from "./manifestSource";
 export {
   hostAccessNamespace,
   podSecurityLabels,

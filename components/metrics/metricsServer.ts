@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { OfflineBundle } from "../../offline";
 import {
+  chartSource,
   createNetworkPolicies,
   DEFAULT_DENY,
   DNS_EGRESS,
@@ -15,6 +17,8 @@ export interface MetricsServerArgs {
   readonly provider: k8s.Provider;
   /** Replicas; with two or more, a PodDisruptionBudget keeps one through a node drain. Default: 1. */
   readonly replicas?: number;
+  /** Install the chart from this offline bundle instead of its repository. Default: the repository. */
+  readonly offlineBundle?: OfflineBundle;
 }
 
 /** Labels of metrics-server's pods (the chart's). */
@@ -36,9 +40,10 @@ export class MetricsServer extends pulumi.ComponentResource {
       `${name}-chart`,
       {
         name: "metrics-server",
-        chart: "metrics-server",
-        version: METRICS_SERVER_CHART_VERSION,
-        repositoryOpts: { repo: METRICS_SERVER_CHART_REPO },
+        ...chartSource(
+          { chart: "metrics-server", version: METRICS_SERVER_CHART_VERSION, repo: METRICS_SERVER_CHART_REPO },
+          args.offlineBundle,
+        ),
         namespace: namespace.metadata.name,
         values: metricsServerValues(args.replicas ?? 1),
       },

@@ -3,9 +3,19 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { TelemetryStoreConfig } from "../../config";
-import { childName, createNetworkPolicies, hostAccessNamespace, podsIn, restrictedNamespace } from "../kube";
+import type { OfflineBundle } from "../../offline";
+import {
+  chartSource,
+  childName,
+  createNetworkPolicies,
+  hostAccessNamespace,
+  podsIn,
+  restrictedNamespace,
+} from "../kube";
+import type { IngressTarget } from "../ingress";
 import { alertRuleGroups } from "./alerts";
 import { appDashboard } from "./dashboard";
+import { grafanaRoutes } from "./grafanaRoute";
 import {
   DASHBOARD_LABEL,
   KPS_RELEASE,
@@ -13,7 +23,6 @@ import {
   LOKI_RELEASE,
   MONITORING_NAMESPACE,
   NODE_AGENTS_NAMESPACE,
-  PORTS,
   RELEASE_LABEL,
 } from "./names";
 import {
@@ -69,15 +78,7 @@ export interface MonitoringStackArgs {
     readonly httpPort?: number;
   };
   /** How Grafana is reached: the ingress controller, and the ClusterIssuer where the stack serves TLS. */
-  readonly ingress: {
-    readonly className: string;
-    readonly controllerNamespace: string;
-    /** Labels of the controller's pods; empty: every pod of its namespace. */
-    readonly controllerLabels: Record<string, string>;
-    readonly clusterIssuer?: pulumi.Input<string>;
-    /** The controller the program installs: Grafana's Ingress is created once it runs. */
-    readonly controller?: pulumi.Resource;
-  };
+  readonly ingress: IngressTarget;
   /** An A record for Grafana's host, in a DigitalOcean DNS zone. Default: none. */
   readonly dns?: { readonly zone: string; readonly ip: pulumi.Input<string> };
   readonly api: ScrapedApi;
@@ -87,6 +88,8 @@ export interface MonitoringStackArgs {
   readonly certManager?: { readonly namespace: NamespaceRef; readonly labels: Record<string, string> };
   /** Scrape etcd, the scheduler and the controller manager: never on a managed control plane. Default: false. */
   readonly scrapeControlPlane?: boolean;
+  /** Install the charts from this offline bundle instead of their repositories. Default: the repositories. */
+  readonly offlineBundle?: OfflineBundle;
 }
 
 /**
@@ -143,9 +146,14 @@ export class MonitoringStack extends pulumi.ComponentResource {
       `${name}-kube-prometheus-stack`,
       {
         name: KPS_RELEASE,
-        chart: "kube-prometheus-stack",
-        version: KUBE_PROMETHEUS_STACK_CHART_VERSION,
-        repositoryOpts: { repo: KUBE_PROMETHEUS_STACK_CHART_REPO },
+        ...chartSource(
+          {
+            chart: "kube-prometheus-stack",
+            version: KUBE_PROMETHEUS_STACK_CHART_VERSION,
+            repo: KUBE_PROMETHEUS_STACK_CHART_REPO,
+          },
+          args.offlineBundle,
+        ),
         namespace: ns,
         values: kubePrometheusStackValues({
           metrics: args.metrics,
@@ -167,9 +175,10 @@ export class MonitoringStack extends pulumi.ComponentResource {
       `${name}-loki`,
       {
         name: LOKI_RELEASE,
-        chart: "loki",
-        version: LOKI_CHART_VERSION,
-        repositoryOpts: { repo: LOKI_CHART_REPO },
+        ...chartSource(
+          { chart: "loki", version: LOKI_CHART_VERSION, repo: LOKI_CHART_REPO },
+          args.offlineBundle,
+        ),
         namespace: ns,
         values: lokiValues({ logs: args.logs }),
       },
@@ -179,9 +188,10 @@ export class MonitoringStack extends pulumi.ComponentResource {
       `${name}-alloy`,
       {
         name: ALLOY_RELEASE,
-        chart: "alloy",
-        version: ALLOY_CHART_VERSION,
-        repositoryOpts: { repo: ALLOY_CHART_REPO },
+        ...chartSource(
+          { chart: "alloy", version: ALLOY_CHART_VERSION, repo: ALLOY_CHART_REPO },
+          args.offlineBundle,
+        ),
         namespace: nodeAgents.metadata.name,
         values: alloyValues({ lokiPushUrl: LOKI_PUSH_URL }),
       },
@@ -277,32 +287,14 @@ export class MonitoringStack extends pulumi.ComponentResource {
         k8sOpts,
       );
 
-    const ingress = new k8s.networking.v1.Ingress(
-      `${name}-grafana-ingress`,
+    const routes = grafanaRoutes(
+      name,
       {
-        metadata: {
-          name: "grafana",
-          namespace: ns,
-          annotations: tls ? { "cert-manager.io/cluster-issuer": args.ingress.clusterIssuer! } : {},
-        },
-        spec: {
-          ingressClassName: args.ingress.className,
-          rules: [
-            {
-              host: args.grafana.host,
-              http: {
-                paths: [
-                  {
-                    path: "/",
-                    pathType: "Prefix",
-                    backend: { service: { name: "grafana", port: { number: PORTS.grafanaService } } },
-                  },
-                ],
-              },
-            },
-          ],
-          ...(tls ? { tls: [{ hosts: [args.grafana.host], secretName: "grafana-tls" }] } : {}),
-        },
+        host: args.grafana.host,
+        namespace: ns,
+        className: args.ingress.className,
+        ...(tls ? { clusterIssuer: args.ingress.clusterIssuer! } : {}),
+        ...(args.ingress.gateway ? { gateway: args.ingress.gateway } : {}),
       },
       { ...k8sOpts, dependsOn: [stack, ...(args.ingress.controller ? [args.ingress.controller] : [])] },
     );
@@ -316,7 +308,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
           value: args.dns.ip,
           ttl: 300,
         },
-        { parent: this, dependsOn: [ingress] },
+        { parent: this, dependsOn: routes },
       );
     }
     this.registerOutputs({ grafanaUrl: this.grafanaUrl, grafanaAdminPassword: this.grafanaAdminPassword });

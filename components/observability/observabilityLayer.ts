@@ -24,10 +24,15 @@ export function createObservability(
 ): ObservabilityLayer {
   const name = `platform-${config.stack}`;
   const { cluster, ingress } = platform;
+  const offlineBundle = "offlineBundle" in config ? config.offlineBundle : undefined;
   if (config.installMetricsServer) {
     // Two replicas (and a PodDisruptionBudget) where nodes come and go.
     const replicas = config.cluster.provider === "doks" && config.cluster.nodePool.autoScale ? 2 : 1;
-    new MetricsServer(`${name}-metrics-server`, { provider: cluster.provider, replicas });
+    new MetricsServer(`${name}-metrics-server`, {
+      provider: cluster.provider,
+      replicas,
+      ...(offlineBundle ? { offlineBundle } : {}),
+    });
   }
   const observability = config.observability;
   if (observability.level !== "full") return {};
@@ -50,6 +55,7 @@ export function createObservability(
       controllerLabels: ingress.controllerLabels,
       ...(ingress.clusterIssuer ? { clusterIssuer: ingress.clusterIssuer } : {}),
       ...(ingress.controller ? { controller: ingress.controller } : {}),
+      ...(ingress.gateway ? { gateway: ingress.gateway } : {}),
     },
     ...(zone && ingress.loadBalancerIp ? { dns: { zone, ip: ingress.loadBalancerIp } } : {}),
     api: platform.api,
@@ -64,6 +70,7 @@ export function createObservability(
       : {}),
     // The program's own clusters: DOKS manages the control plane; k0s runs it outside any pod.
     scrapeControlPlane: false,
+    ...(offlineBundle ? { offlineBundle } : {}),
   });
   return { grafanaUrl: stack.grafanaUrl, grafanaAdminPassword: stack.grafanaAdminPassword };
 }

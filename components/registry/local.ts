@@ -1,6 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { OfflineBundle } from "../../offline";
 import { RegistryMirror } from "../cluster/containerd";
+import { hostImage } from "../cluster/hostImage";
 import { Registry } from "./types";
 
 const REGISTRY_PORT = 5000;
@@ -11,6 +13,8 @@ export interface LocalRegistryArgs {
   readonly image: string;
   /** Port on 127.0.0.1 where the registry is published. */
   readonly port: number;
+  /** Load the registry's image from this offline bundle instead of pulling it. Default: pull. */
+  readonly offlineBundle?: OfflineBundle;
 }
 
 /**
@@ -34,7 +38,8 @@ export class LocalRegistry extends pulumi.ComponentResource implements Registry 
       { name: `${name}-network`, driver: "bridge" },
       child,
     );
-    const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true }, child);
+    const bundle = args.offlineBundle;
+    const image = hostImage(`${name}-image`, args.image, bundle, this);
     // Pushed images live in a volume, so they survive the container being recreated.
     const data = new docker.Volume(`${name}-data`, { name: `${name}-data` }, child);
     const containerName = `${name}-server`;

@@ -81,4 +81,5 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   "ValidatingAdmissionPolicy",
   "ValidatingAdmissionPolicyBinding",
   "ClusterIssuer",
+  "GatewayClass",
 ]);

@@ -7,13 +7,16 @@
 #   <cache>/kubernetes-<v>/bin/{kube-apiserver,kube-controller-manager,kube-scheduler,kubectl}
 #   <cache>/etcd-<v>/bin/etcd
 #   <cache>/kwok-<v>/bin/kwok, <cache>/kwok-<v>/stages/*.yaml
+#   <cache>/gateway-api-<v>/crds/*.yaml                  Gateway API standard-channel CRDs (no build)
 #
-# Usage: bash scripts/engine/build.sh [pulumi|provider|control-plane|all]...   (default: all)
-#        bash scripts/engine/build.sh --print-dirs     the bin folders, one per line; builds nothing
+# Usage: bash scripts/engine/build.sh [pulumi|provider|control-plane|gateway-api|all]...   (default: all)
+#        bash scripts/engine/build.sh --print-dirs     the bin folders (and the CRD folder), one per
+#                                                      line; builds nothing
 #
-# Versions come from scripts/engine/versions.env. A folder is complete once its `.complete` file
-# exists; a build writes to a temporary folder and renames it, so an interrupted build is redone,
-# never half-used. Downloaded modules stay in Go's module cache (about 3 GB). The compiler's build
+# Versions come from scripts/engine/versions.env, the Gateway API's from the program's own
+# GATEWAY_API_VERSION (components/ingress/versions.ts), so the CRDs are the ones it installs. A
+# folder is complete once its `.complete` file exists; a build writes to a temporary folder and
+# renames it, so an interrupted build is redone, never half-used. Downloaded modules stay in Go's module cache (about 3 GB). The compiler's build
 # cache grows to about 10 GB for these tools, so it is a private one under the cache folder,
 # removed once the tools are built (ENGINE_KEEP_GOCACHE=1 keeps it, to rebuild faster after a bump).
 #
@@ -36,9 +39,15 @@ dir_provider="$cache/pulumi-kubernetes-$PULUMI_KUBERNETES_VERSION"
 dir_kubernetes="$cache/kubernetes-$KUBERNETES_VERSION"
 dir_etcd="$cache/etcd-$ETCD_VERSION"
 dir_kwok="$cache/kwok-$KWOK_VERSION"
+# The one place the program pins the Gateway API (a line `export const GATEWAY_API_VERSION = "v1.5.1";`).
+versions_ts="$here/../../components/ingress/versions.ts"
+GATEWAY_API_VERSION="$(sed -n 's/^export const GATEWAY_API_VERSION = "\(v[^"]*\)";.*$/\1/p' "$versions_ts" 2>/dev/null | head -n 1)"
+[ -n "$GATEWAY_API_VERSION" ] || fail "no 'export const GATEWAY_API_VERSION = \"v…\";' line in $versions_ts"
+dir_gateway_api="$cache/gateway-api-$GATEWAY_API_VERSION"
 
 if [ "${1:-}" = "--print-dirs" ]; then
   printf '%s/bin\n' "$dir_pulumi" "$dir_provider" "$dir_kubernetes" "$dir_etcd" "$dir_kwok"
+  printf '%s/crds\n' "$dir_gateway_api"
   exit 0
 fi
 
@@ -198,9 +207,37 @@ build_kwok() {
   chmod -R u+w "$out/stages"
 }
 
+# The Gateway API's standard-channel CRDs: files of the module sigs.k8s.io/gateway-api (its
+# config/crd/standard, which the release's standard-install.yaml is built from), no build. Cheap
+# when cold: one 5 MB module zip, and any Go on the PATH fetches it (GOTOOLCHAIN=local: no switch to
+# GO_VERSION, which would download a toolchain for a download); without Go, use_go fetches GO_VERSION.
+fetch_gateway_api() {
+  local final="$dir_gateway_api" label="gateway-api $GATEWAY_API_VERSION CRDs" started moddir crd
+  if [ -f "$final/.complete" ]; then
+    say "$label: cached in $final"
+    return 0
+  fi
+  started=$(date +%s)
+  local toolchain=local
+  if [ -z "$(go env GOVERSION 2>/dev/null)" ]; then use_go && toolchain="$GOTOOLCHAIN"; fi
+  rm -rf "$final.tmp"
+  mkdir -p "$final.tmp/crds"
+  moddir="$(cd "$final.tmp" && GOTOOLCHAIN="$toolchain" module_field "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" Dir)"
+  for crd in "$moddir"/config/crd/standard/*.yaml; do
+    [ -f "$crd" ] || fail "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION has no config/crd/standard/*.yaml"
+    cp "$crd" "$final.tmp/crds/"
+  done
+  chmod -R u+w "$final.tmp"
+  printf 'sigs.k8s.io/gateway-api@%s config/crd/standard\n' "$GATEWAY_API_VERSION" >"$final.tmp/SOURCE"
+  date -u +%FT%TZ >"$final.tmp/.complete"
+  rm -rf "$final"
+  mv "$final.tmp" "$final"
+  say "$label: fetched in $(($(date +%s) - started)) s ($(ls "$final/crds" | wc -l) files)"
+}
+
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(all)
-[ "${targets[*]}" != all ] || targets=(pulumi provider control-plane)
+[ "${targets[*]}" != all ] || targets=(pulumi provider control-plane gateway-api)
 for target in "${targets[@]}"; do
   case "$target" in
   pulumi) build_into "$dir_pulumi" "pulumi $PULUMI_VERSION" build_pulumi ;;
@@ -210,7 +247,8 @@ for target in "${targets[@]}"; do
     build_into "$dir_kwok" "kwok $KWOK_VERSION" build_kwok
     build_into "$dir_kubernetes" "kubernetes $KUBERNETES_VERSION" build_kubernetes
     ;;
-  *) fail "unknown target '$target' (expected pulumi, provider, control-plane or all)" ;;
+  gateway-api) fetch_gateway_api ;;
+  *) fail "unknown target '$target' (expected pulumi, provider, control-plane, gateway-api or all)" ;;
   esac
 done
 [ "${ENGINE_KEEP_GOCACHE:-}" = 1 ] || rm -rf "$GOCACHE"

@@ -76,11 +76,13 @@ export function markUnknowns(value: unknown): unknown {
 /** Name under which the plan reports what it cannot check offline (not a policy of the pack). */
 export const OFFLINE_COVERAGE = "offline-coverage";
 
-// Helm resources whose objects the offline plan never sees: under the mock runtime a helm.v4.Chart
-// registers no children, and a helm.v3.Release deploys its objects inside the provider.
-const HELM_TYPES: Readonly<Record<string, "v4" | "v3">> = {
+// Resources whose objects the offline plan never sees: under the mock runtime a helm.v4.Chart or a
+// yaml.v2 manifest registers no children, and a helm.v3.Release deploys its objects inside the provider.
+const HELM_TYPES: Readonly<Record<string, "v4" | "v3" | "manifest">> = {
   "kubernetes:helm.sh/v4:Chart": "v4",
   "kubernetes:helm.sh/v3:Release": "v3",
+  "kubernetes:yaml/v2:ConfigFile": "manifest",
+  "kubernetes:yaml/v2:ConfigGroup": "manifest",
 };
 const TREE_NOTE = "  [rendered objects not checked offline]";
 
@@ -90,8 +92,8 @@ function shown(value: unknown): string | undefined {
 }
 
 /**
- * One advisory per Helm chart (`helm.v4.Chart`) or release (`helm.v3.Release`) of the stack, naming the
- * chart, its version and the stack: the offline plan does not see the objects they render, so their
+ * One advisory per Helm chart (`helm.v4.Chart`), release (`helm.v3.Release`) or manifest
+ * (`yaml.v2.ConfigFile`, `ConfigGroup`) of the stack, naming the chart and its version (or the file) and the stack: the offline plan does not see the objects they render, so their
  * policies are not checked here. `pulumi preview --policy-pack` checks a v4 chart's objects; a v3
  * Release is opaque to policies there too, so its note points to `helm template | npm run policy`.
  */
@@ -105,6 +107,11 @@ export function helmChartAdvisories(
   return evaluation.resources.flatMap((r): Violation[] => {
     const kind = HELM_TYPES[r.type];
     if (!kind) return [];
+    if (kind === "manifest") {
+      const source = shown(r.inputs.file) ?? "its inline objects";
+      const message = `manifest ${source} (stack ${evaluation.stack}): its objects are not checked offline; \`${preview}\` reads and checks them`;
+      return [{ policy: OFFLINE_COVERAGE, enforcementLevel: "advisory", resource: r.urn, message }];
+    }
     const chart = shown(r.inputs.chart) ?? "(no chart)";
     const version = shown(r.inputs.version);
     const what = `Helm chart "${chart}" ${version ? `version ${version}` : "(no version pinned)"} (stack ${evaluation.stack})`;

@@ -2,13 +2,16 @@ import * as assert from "node:assert/strict";
 import { childName } from "../../components/kube";
 import { Evaluation } from "../../scripts/lib/evaluate";
 import { allOf } from "../helpers";
-import { evaluateDeployed } from "../app/deployed";
+import { evaluateDeployed, evaluateDeployedWith } from "../app/deployed";
 
 describe("resource names", () => {
   const stacks = new Map<string, Evaluation>();
   before(async () => {
     for (const stack of ["dev", "staging", "prod", "existing"])
       stacks.set(stack, await evaluateDeployed(stack));
+    // The Gateway API's objects, which no shipped stack declares.
+    for (const stack of ["dev", "prod"])
+      stacks.set(`${stack} with routing: gateway`, await evaluateDeployedWith(stack, { routing: "gateway" }));
   });
 
   it("derive a child's name from its parent's and its role, without repeating the words they share", () => {

@@ -69,7 +69,7 @@ describe("existing-cluster configuration (clusterProvider existing)", () => {
     });
     assert.deepEqual(config.registry, { provider: "external", server: "localhost:5001" });
     assert.deepEqual(config.app.images, { source: "build" });
-    assert.deepEqual(config.ingress, { controller: { kind: "traefik", replicas: 1 } });
+    assert.deepEqual(config.ingress, { controller: { kind: "traefik", replicas: 1 }, routing: "ingress" });
     // The cluster's default StorageClass: no class named.
     assert.deepEqual(config.database.storage, { kind: "pvc", sizeGi: 1 });
   });
@@ -310,6 +310,7 @@ describe("existing-cluster configuration (clusterProvider existing)", () => {
     );
     assert.deepEqual(config.ingress, {
       controller: { kind: "existing", className: "nginx", namespace: "ingress-nginx" },
+      routing: "ingress",
       tls: { certManager: "existing", issuer: { kind: "existing", name: "letsencrypt-prod" } },
     });
   });

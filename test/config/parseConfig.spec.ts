@@ -64,7 +64,7 @@ describe("stack configuration", () => {
         port: 5001,
         host: "localhost:5001",
       },
-      ingress: { controller: { kind: "traefik", replicas: 1 } },
+      ingress: { controller: { kind: "traefik", replicas: 1 }, routing: "ingress" },
       app: {
         host: "app.localhost",
         images: { source: "build" },
@@ -113,6 +113,7 @@ describe("stack configuration", () => {
     assert.equal(config.app.spreadAcrossNodes, true);
     assert.deepEqual(config.ingress, {
       controller: { kind: "traefik", replicas: 2 },
+      routing: "ingress",
       tls: {
         certManager: "install",
         issuer: { kind: "letsencrypt", acmeEmail: "platform-team@example.com", acmeServer: "production" },

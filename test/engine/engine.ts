@@ -6,8 +6,8 @@
 // starts the control plane with one fake node (or uses the given cluster), and drives the project's
 // own index.ts as an Automation API inline program on an existing-cluster stack made from the dev
 // stack's settings: up, checks on the cluster, a preview without changes, refresh without drift,
-// the offline plan against the state, a rolling setting change, a refused policy violation, and
-// destroy. Exit codes: 0 passed, 1 failed, 2 bad usage, 3 not run (no Go and nothing cached),
+// the offline plan against the state, a rolling setting change, a refused policy violation,
+// destroy, and the Gateway API objects of `routing: gateway` stacks against the pinned CRDs. Exit codes: 0 passed, 1 failed, 2 bad usage, 3 not run (no Go and nothing cached),
 // 130 interrupted.
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -33,6 +33,9 @@ import {
   type TestCluster,
 } from "./cluster";
 import { checkWorkloads, playIngressController, podSecurityRefusal, type Workloads } from "./clusterChecks";
+import { GATEWAY_API_VERSION } from "../../components/ingress/versions";
+import { existingGatewayStackFile, withGatewayRouting } from "./gatewayApi";
+import { checkGatewayApi } from "./gatewayCheck";
 import { differences, type PlanResource, type StateResource } from "./compare";
 import { differentVerdicts, runOfflinePlan, sameVerdicts, verdictOf, type PolicyVerdict } from "./verdicts";
 import { dropApiLimits, inlineProgram } from "./program";
@@ -53,6 +56,8 @@ const SOURCE_STACK = "dev";
 const POLICY_CONFIG_STACK = "existing";
 const POLICY_PACK = path.join(PROJECT_DIR, "scripts", "engine", "policy-pack");
 const POLICY_PACK_CONFIG = path.join(PROJECT_DIR, "policies", "config", `${POLICY_CONFIG_STACK}.json`);
+/** The stack whose settings, with `routing: gateway`, give the Gateway API check its redirect routes. */
+const GATEWAY_REDIRECT_STACK = "prod";
 const log = logger("engine");
 
 class Interrupted extends Error {}
@@ -65,7 +70,7 @@ class Run {
   readonly projectDir = path.join(this.tempDir, "project");
   readonly backendDir = path.join(this.tempDir, "state");
   private readonly passphrase = crypto.randomBytes(24).toString("base64url");
-  readonly steps = new Steps(13, "", log);
+  readonly steps = new Steps(14, "", log);
   private readonly output = {
     onOutput: (out: string) => void process.stdout.write(out),
     onError: (err: string) => void process.stderr.write(err),
@@ -74,6 +79,7 @@ class Run {
 
   toolchain: Toolchain | undefined;
   cluster: TestCluster | undefined;
+  private images: { api: string; web: string } | undefined;
   private stack: Stack | undefined;
   private deployed = false;
   private controller: AbortController | undefined;
@@ -213,6 +219,44 @@ class Run {
       }
       log(`  namespaces ${namespaces.join(", ")} are gone`);
     });
+
+    await this.step(
+      "gateway api",
+      `Gateway API ${GATEWAY_API_VERSION} CRDs: routing: gateway stacks' objects accepted, broken copies refused`,
+      () => this.checkGateway(toolchain, cluster),
+    );
+  }
+
+  /**
+   * The Gateway API objects of two `routing: gateway` stacks, from their offline plans: an
+   * existing-cluster stack with TLS and Grafana (HTTPS listeners, routes on both listeners), and the
+   * prod stack's settings (DigitalOcean: redirect routes), against the CRDs the program pins.
+   */
+  private async checkGateway(toolchain: Toolchain, cluster: TestCluster): Promise<void> {
+    const dir = path.join(this.tempDir, "gateway");
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    const existing = `gateway-existing-${this.suffix}`;
+    const redirect = `gateway-${GATEWAY_REDIRECT_STACK}-${this.suffix}`;
+    fs.writeFileSync(
+      path.join(dir, `Pulumi.${existing}.yaml`),
+      existingGatewayStackFile({ kubeconfigPath: cluster.kubeconfigPath, images: this.images! }),
+    );
+    const source = fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${GATEWAY_REDIRECT_STACK}.yaml`), "utf8");
+    fs.writeFileSync(path.join(dir, `Pulumi.${redirect}.yaml`), withGatewayRouting(source));
+    const result = await checkGatewayApi(
+      cluster,
+      toolchain.gatewayApiCrds,
+      PROJECT_DIR,
+      [
+        { configDir: dir, stack: existing, policyConfigStack: POLICY_CONFIG_STACK },
+        { configDir: dir, stack: redirect, policyConfigStack: GATEWAY_REDIRECT_STACK },
+      ],
+      log,
+    );
+    log(
+      `  ${result.accepted} objects accepted, ${result.refused} broken copies refused, ${result.skipped} plan objects skipped (reasons above)`,
+    );
   }
 
   private async startCluster(toolchain: Toolchain): Promise<TestCluster> {
@@ -285,6 +329,7 @@ class Run {
         },
       );
     }
+    this.images = images;
     log(`  state: file://${this.backendDir}; images ${images.api}, ${images.web}`);
     return this.stack;
   }

@@ -33,6 +33,7 @@ describe("engine test: the stack made from the dev stack", () => {
     assert.deepEqual(parsed.app.images, { source: "reference", ...images });
     assert.deepEqual(parsed.ingress, {
       controller: { kind: "existing", className: "engine-test", namespace: "ingress-engine-test" },
+      routing: "ingress",
     });
   });
 

@@ -1,13 +1,21 @@
 import * as assert from "node:assert/strict";
 import { missingPrerequisites } from "./toolchain";
 
-const ALL_CACHED = { pulumi: true, "pulumi-kubernetes": true, kubernetes: true, etcd: true, kwok: true };
+const ALL_CACHED = {
+  pulumi: true,
+  "pulumi-kubernetes": true,
+  kubernetes: true,
+  etcd: true,
+  kwok: true,
+  "gateway-api": true,
+};
 const NOTHING_CACHED = {
   pulumi: false,
   "pulumi-kubernetes": false,
   kubernetes: false,
   etcd: false,
   kwok: false,
+  "gateway-api": false,
 };
 
 describe("engine test: toolchain prerequisites", () => {
@@ -28,9 +36,18 @@ describe("engine test: toolchain prerequisites", () => {
   });
 
   it("needs neither CLI nor control plane builds with pulumi on the PATH and a given cluster", () => {
+    const onlyCrds = { ...NOTHING_CACHED, "gateway-api": true };
     assert.deepEqual(
-      missingPrerequisites({ pulumiOnPath: "v3.274.1", canBuild: false, cached: NOTHING_CACHED }, true),
+      missingPrerequisites({ pulumiOnPath: "v3.274.1", canBuild: false, cached: onlyCrds }, true),
       [],
     );
+  });
+
+  it("needs the Gateway API CRDs on every cluster, a given one too", () => {
+    const [reason] = missingPrerequisites(
+      { pulumiOnPath: "v3.274.1", canBuild: false, cached: NOTHING_CACHED },
+      true,
+    );
+    assert.match(reason, /is not cached \(gateway-api\)/);
   });
 });

@@ -16,6 +16,8 @@ export interface Toolchain {
   /** Absent when the test uses a cluster given with --kubeconfig. */
   readonly controlPlane?: ControlPlaneBinaries;
   readonly kubectl: string;
+  /** Folder of the Gateway API's standard-channel CRDs at the program's GATEWAY_API_VERSION. */
+  readonly gatewayApiCrds: string;
   /** A one-line description for the log. */
   readonly description: string;
 }
@@ -44,6 +46,7 @@ export function missingPrerequisites(probe: ToolchainProbe, useExistingCluster: 
   const needed = [
     ...(probe.pulumiOnPath ? [] : ["pulumi", "pulumi-kubernetes"]),
     ...(useExistingCluster ? [] : ["kubernetes", "etcd", "kwok"]),
+    "gateway-api",
   ];
   const toBuild = needed.filter((tool) => !probe.cached[tool]);
   if (toBuild.length === 0 || probe.canBuild) return [];
@@ -77,6 +80,7 @@ export async function prepareToolchain(
   const targets = [
     ...(probe.pulumiOnPath ? [] : ["pulumi", "provider"]),
     ...(useExistingCluster ? [] : ["control-plane"]),
+    "gateway-api",
   ];
   if (targets.length > 0) await run("bash", [BUILD_SCRIPT, ...targets]);
   const dirs = await buildDirs();
@@ -101,6 +105,7 @@ export async function prepareToolchain(
           },
         }),
     kubectl,
+    gatewayApiCrds: dirs["gateway-api"],
     description: probe.pulumiOnPath
       ? `${probe.pulumiOnPath} from the PATH`
       : `Pulumi CLI and Kubernetes provider built from the Go module proxy (${path.dirname(path.dirname(dirs.pulumi))})`,
@@ -122,7 +127,10 @@ export function findProgram(name: string, dirs: readonly string[]): string | und
   return undefined;
 }
 
-/** The build script's bin folders by tool name (`pulumi`, `pulumi-kubernetes`, `kubernetes`, `etcd`, `kwok`). */
+/**
+ * The build script's folders by tool name: bin folders of `pulumi`, `pulumi-kubernetes`,
+ * `kubernetes`, `etcd`, `kwok`, and the CRD folder of `gateway-api`.
+ */
 async function buildDirs(): Promise<Record<string, string>> {
   const out = await new Promise<string>((resolve, reject) =>
     execFile("bash", [BUILD_SCRIPT, "--print-dirs"], (error, stdout) =>

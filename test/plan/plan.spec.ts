@@ -19,7 +19,17 @@ const COPIED = [
   "tsconfig.json",
   "package.json",
 ];
-const COPIED_DIRS = ["config", "components", "cost", "reference", "scripts", "policies", "pricing", "app"];
+const COPIED_DIRS = [
+  "config",
+  "components",
+  "cost",
+  "offline",
+  "reference",
+  "scripts",
+  "policies",
+  "pricing",
+  "app",
+];
 
 function projectCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
@@ -386,6 +396,37 @@ describe("npm run plan", function () {
           "its objects are not checked offline, and `pulumi preview --stack prod --policy-pack policies " +
           "--policy-pack-config policies/config/prod.json` does not see them either (a Release is opaque to policy packs); " +
           "check the output of `helm template` with `npm run policy -- --stack prod -`",
+      },
+    ]);
+  });
+
+  it("says that the objects of a yaml.v2 manifest (the Gateway API's CRDs) are not checked offline", () => {
+    const file =
+      "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml";
+    const manifest: PlannedResource = {
+      urn: "urn:pulumi:prod::platform::kubernetes:yaml/v2:ConfigFile::crds",
+      type: "kubernetes:yaml/v2:ConfigFile",
+      name: "crds",
+      parent: null,
+      custom: false,
+      protect: false,
+      ignoreChanges: [],
+      retainOnDelete: false,
+      aliases: [],
+      provider: null,
+      inputs: { file },
+      dependencies: [],
+      propertyDependencies: {},
+    };
+    const evaluation: Evaluation = { project: "platform", stack: "prod", resources: [manifest], outputs: {} };
+    assert.deepEqual(helmChartAdvisories(evaluation), [
+      {
+        policy: OFFLINE_COVERAGE,
+        enforcementLevel: "advisory",
+        resource: manifest.urn,
+        message:
+          `manifest ${file} (stack prod): its objects are not checked offline; ` +
+          "`pulumi preview --stack prod --policy-pack policies --policy-pack-config policies/config/prod.json` reads and checks them",
       },
     ]);
   });

@@ -7,7 +7,7 @@ import { PROJECT_DIR } from "../helpers";
 // The import graph of the project's own TypeScript, read with the TypeScript compiler's own
 // pre-processor: which folder may import which, and no cycles.
 
-const FOLDERS = ["config", "components", "cost", "reference", "policies", "scripts"];
+const FOLDERS = ["config", "components", "cost", "reference", "policies", "scripts", "offline"];
 
 function sourceFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -75,6 +75,8 @@ describe("import graph", () => {
     assert.deepEqual(edges("config", ["components", "scripts", "policies", "cost"]), []);
     assert.deepEqual(edges("cost", ["config", "components", "reference", "scripts", "policies"]), []);
     assert.deepEqual(edges("policies", ["components", "scripts", "config"]), []);
+    // The offline bundle's format: shared by config, components and the bundle tool; uses only reference/.
+    assert.deepEqual(edges("offline", ["config", "components", "cost", "scripts", "policies"]), []);
   });
 
   it("orders the components: kube ← cluster ← registry ← ingress, database, backup, metrics ← app; ingress, metrics ← observability", () => {
