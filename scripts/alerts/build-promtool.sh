@@ -49,26 +49,10 @@ if [ -f "$final/.complete" ]; then
   exit 0
 fi
 
-# Exactly GO_VERSION: through GOTOOLCHAIN with a Go >= 1.21, else its toolchain module by curl.
-minor="$(go env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p' || true)"
-if [ -n "$minor" ] && [ "$minor" -ge 21 ]; then
-  export GOTOOLCHAIN="go$GO_VERSION"
-else
-  engine_cache="${PLATFORM_ENGINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/k8s-platform-engine}"
-  proxy="${GOPROXY:-https://proxy.golang.org}"
-  arch="$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')"
-  module="golang.org/toolchain@v0.0.1-go$GO_VERSION.linux-$arch"
-  dir="$engine_cache/go-$GO_VERSION"
-  if [ ! -x "$dir/$module/bin/go" ]; then
-    command -v curl >/dev/null || fail "neither Go >= 1.21 nor curl is on the PATH: install Go (https://go.dev/dl/)"
-    say "fetching Go $GO_VERSION from ${proxy%%,*}"
-    mkdir -p "$dir"
-    curl -fsSL "${proxy%%,*}/golang.org/toolchain/@v/v0.0.1-go$GO_VERSION.linux-$arch.zip" -o "$dir/go.zip" ||
-      fail "could not fetch Go $GO_VERSION from the Go module proxy"
-    (cd "$dir" && unzip -q go.zip && rm go.zip && chmod +x "$module"/bin/* "$module"/pkg/tool/*/*)
-  fi
-  export PATH="$dir/$module/bin:$PATH" GOROOT="$dir/$module" GOTOOLCHAIN=local
-fi
+# Exactly GO_VERSION, kept where scripts/engine/build.sh keeps it.
+# shellcheck source=../engine/go.sh
+source "$here/../engine/go.sh"
+use_pinned_go "$GO_VERSION" "${PLATFORM_ENGINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/k8s-platform-engine}"
 export GOFLAGS="-mod=mod -trimpath -buildvcs=false -p=${BUILD_JOBS:-2}" CGO_ENABLED=0
 export GOCACHE="$cache/go-build-promtool"
 

@@ -63,28 +63,12 @@ if command -v flock >/dev/null; then flock 9; fi
 # Go itself, the first time something must be built: exactly GO_VERSION, for reproducible builds.
 # A Go >= 1.21 on the PATH switches to it (GOTOOLCHAIN, fetched from the Go module proxy); without
 # Go, or with an older one, its toolchain module is fetched from the proxy by curl.
+# shellcheck source=go.sh
+source "$here/go.sh"
 go_ready=""
 use_go() {
   [ -z "$go_ready" ] || return 0
-  local minor
-  minor="$(go env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
-  if [ -n "$minor" ] && [ "$minor" -ge 21 ]; then
-    export GOTOOLCHAIN="go$GO_VERSION"
-  else
-    local dir="$cache/go-$GO_VERSION" proxy="${GOPROXY:-https://proxy.golang.org}"
-    local arch module
-    arch="$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')"
-    module="golang.org/toolchain@v0.0.1-go$GO_VERSION.linux-$arch"
-    if [ ! -x "$dir/$module/bin/go" ]; then
-      command -v curl >/dev/null || fail "neither Go >= 1.21 nor curl is on the PATH: install Go (https://go.dev/dl/)"
-      say "fetching Go $GO_VERSION from ${proxy%%,*}"
-      mkdir -p "$dir"
-      curl -fsSL "${proxy%%,*}/golang.org/toolchain/@v/v0.0.1-go$GO_VERSION.linux-$arch.zip" -o "$dir/go.zip" ||
-        fail "could not fetch Go $GO_VERSION from the Go module proxy"
-      (cd "$dir" && unzip -q go.zip && rm go.zip && chmod +x "$module"/bin/* "$module"/pkg/tool/*/*)
-    fi
-    export PATH="$dir/$module/bin:$PATH" GOROOT="$dir/$module" GOTOOLCHAIN=local
-  fi
+  use_pinned_go "$GO_VERSION" "$cache"
   say "using $(go version)"
   go_ready=1
 }
