@@ -312,6 +312,14 @@ class CrossChecks {
   private offlineBundle(): OfflineBundle | undefined {
     const dir = this.raw.offlineBundle;
     if (dir === undefined) return undefined;
+    // The Prometheus operator starts Prometheus, Alertmanager and its config reloader from images
+    // that no pod template of the chart's render names, so a bundle cannot list them.
+    if (this.raw.observability === "full") {
+      this.problems.push(
+        `${full("offlineBundle")}: not with platform:observability full (the Prometheus operator starts images a bundle cannot list from the chart); use metrics or off`,
+      );
+      return undefined;
+    }
     try {
       return readBundle(dir);
     } catch (error) {

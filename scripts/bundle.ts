@@ -10,10 +10,10 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { BundleError } from "../offline";
-import { ConfigError, StackFileError } from "../config";
-import { UsageError } from "./lib/cli";
+import { ConfigError, parseConfig, readStackConfig, StackFileError } from "../config";
+import { HelpRequested, isHelp, UsageError } from "./lib/cli";
 import { planArtifacts } from "./lib/bundle/artifacts";
-import { evaluateOnline } from "./lib/bundle/evaluateOnline";
+import { evaluateOnline, OFFLINE_BUNDLE_KEY } from "./lib/bundle/evaluateOnline";
 import { makeBundle, Run } from "./lib/bundle/make";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -27,6 +27,7 @@ export function parseBundleArgs(argv: readonly string[]): { stack: string; out: 
   let out = "bundle";
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
+    if (isHelp(flag)) throw new HelpRequested(USAGE);
     if (value === undefined || value.startsWith("--"))
       throw new UsageError(`${flag}: expected a value\n${USAGE}`);
     if (flag === "--stack") stack = value;
@@ -64,6 +65,17 @@ async function download(url: string, file: string): Promise<void> {
 
 async function main(argv: readonly string[]): Promise<number> {
   const options = parseBundleArgs(argv);
+  // The stack first: a bundle is for the k0s stack, and a broken stack file needs no Docker to say so.
+  const { values } = readStackConfig(PROJECT_DIR, options.stack);
+  const config = parseConfig(
+    Object.fromEntries(Object.entries(values).filter(([key]) => key !== OFFLINE_BUNDLE_KEY)),
+    options.stack,
+    `Pulumi.${options.stack}.yaml`,
+  );
+  if (config.cluster.provider !== "k0s")
+    throw new UsageError(
+      `--stack ${options.stack}: its clusterProvider is ${config.cluster.provider}; a bundle is for a k0s stack (platform:offlineBundle applies only there)`,
+    );
   for (const [program, args] of [
     ["docker", ["version", "--format", "{{.Server.Version}}"]],
     ["helm", ["version", "--short"]],
@@ -93,6 +105,10 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 function exitCodeFor(error: unknown): number {
+  if (error instanceof HelpRequested) {
+    process.stdout.write(`${error.usage}\n`);
+    return 0;
+  }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`bundle: ${message}\n`);
   if (error instanceof MissingTool) return 3;

@@ -14,7 +14,7 @@ import { homedir, tmpdir } from "node:os";
 import * as path from "node:path";
 import { ConfigError, parseConfig, PlatformConfig, readStackConfig, StackFileError } from "../config";
 import { FETCH_CONTAINER, RESTORE_CRONJOB } from "../components/database/names";
-import { UsageError } from "./lib/cli";
+import { HelpRequested, UsageError } from "./lib/cli";
 import {
   nothingToRestore,
   parseRestoreArgs,
@@ -153,6 +153,10 @@ async function main(argv: readonly string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof HelpRequested) {
+      process.stdout.write(`${error.usage}\n`);
+      process.exit(0);
+    }
     const input =
       error instanceof UsageError || error instanceof StackFileError || error instanceof ConfigError;
     say(

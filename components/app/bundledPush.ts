@@ -5,7 +5,7 @@ import { BundleImage, bundlePath, normalizeImage, OfflineBundle } from "../../of
 /**
  * The bundle's build of one app image: the `registry` image whose repository ends in
  * `/<repository>` with the content-derived tag the sources give today.
- * @throws Error naming both tags when the sources changed since the bundle was made.
+ * @throws pulumi.RunError naming both tags when the sources changed since the bundle was made.
  */
 export function bundledAppImage(bundle: OfflineBundle, repository: string, tag: string): BundleImage {
   const builds = bundle.manifest.images.filter(
@@ -18,8 +18,8 @@ export function bundledAppImage(bundle: OfflineBundle, repository: string, tag: 
   const found = builds.find((image) => normalizeImage(image.ref).endsWith(`/${repository}:${tag}`));
   if (found) return found;
   const had = builds.map((image) => image.ref).join(", ") || "none";
-  throw new Error(
-    `the offline bundle ${bundle.dir} has no build of app/${repository} at ${tag} (it has ${had}): the sources changed since the bundle was made; make it again with \`npm run bundle\``,
+  throw new pulumi.RunError(
+    `platform:offlineBundle: the offline bundle ${bundle.dir} has no build of app/${repository} at ${tag} (it has ${had}): the sources changed since the bundle was made; make it again with \`npm run bundle\``,
   );
 }
 

@@ -2,13 +2,14 @@ import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { bundledImage, bundlePath, OfflineBundle } from "../../offline";
+import { fromBundle } from "../kube";
 
 /**
  * Loads an image of the offline bundle into this machine's Docker engine (`docker load`) before a
  * `docker.RemoteImage` of the same reference: the Docker provider looks for an image locally before
  * it pulls, so nothing is pulled. The archive's digest was checked when the configuration was
  * loaded; a new archive (another digest) loads again.
- * @throws BundleError when the bundle lacks the image.
+ * @throws pulumi.RunError naming `platform:offlineBundle` when the bundle lacks the image.
  */
 function loadHostImage(
   name: string,
@@ -16,7 +17,7 @@ function loadHostImage(
   bundle: OfflineBundle,
   parent: pulumi.Resource,
 ): command.local.Command {
-  const entry = bundledImage(bundle, ref);
+  const entry = fromBundle(() => bundledImage(bundle, ref));
   return new command.local.Command(
     name,
     {
@@ -32,7 +33,7 @@ function loadHostImage(
 /**
  * An image of this machine's Docker engine, kept after use: pulled by the Docker provider, or, with
  * an offline bundle, loaded from the bundle first (see {@link loadHostImage}), so nothing is pulled.
- * @throws BundleError when the bundle lacks the image.
+ * @throws pulumi.RunError naming `platform:offlineBundle` when the bundle lacks the image.
  */
 export function hostImage(
   name: string,

@@ -146,6 +146,13 @@ export const WEBHOOK_CA_BUNDLE_WAIT = {
   "pulumi.com/waitFor": "jsonpath={.webhooks[0].clientConfig.caBundle}",
 };
 
+/** The controller's configuration with the Gateway API turned on (`--enable-gateway-api` as a file). */
+const CONTROLLER_CONFIGURATION_WITH_GATEWAY_API = {
+  apiVersion: "controller.config.cert-manager.io/v1alpha1",
+  kind: "ControllerConfiguration",
+  enableGatewayAPI: true,
+} as const;
+
 /**
  * Chart values: CRDs installed and kept on delete (`crds.keep` annotates them
  * `helm.sh/resource-policy: keep`, which `helm.v4.Chart` turns into `retainOnDelete`:
@@ -173,8 +180,10 @@ export function certManagerValues(options: { gatewayApi?: boolean } = {}): Recor
     },
     cainjector: component,
     startupapicheck: { enabled: false },
-    // The controller's Gateway API integration (off by default), which the gatewayHTTPRoute solver needs.
-    ...(options.gatewayApi ? { config: { gatewayAPI: { enabled: true } } } : {}),
+    // The controller's Gateway API integration (off by default), which the gatewayHTTPRoute solver
+    // needs: the chart's `config` is the controller's configuration file, a ControllerConfiguration
+    // (cert-manager's docs, "ACME HTTP-01 → Configuring the HTTP-01 Gateway API solver", since 1.15).
+    ...(options.gatewayApi ? { config: CONTROLLER_CONFIGURATION_WITH_GATEWAY_API } : {}),
   };
 }
 

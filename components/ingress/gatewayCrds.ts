@@ -5,7 +5,8 @@ import { manifestSource } from "../kube";
 import { GATEWAY_API_CRDS_URL } from "./versions";
 
 /**
- * Keeps every object of the Gateway API's manifest (all of them CustomResourceDefinitions) when the
+ * Keeps every object of the Gateway API's manifest (its CustomResourceDefinitions, and the
+ * `safe-upgrades` ValidatingAdmissionPolicy with its binding that v1.5's install adds) when the
  * manifest is deleted, as the program keeps cert-manager's CRDs: turning `routing` back to `ingress`
  * or destroying the stack must not delete the Gateways and routes other owners keep in the cluster.
  * A transform, because the objects are the manifest's children; the engine applies it to each.

@@ -1,4 +1,5 @@
 import { bundledChart, OfflineBundle } from "../../offline";
+import { fromBundle } from "./fromBundle";
 
 /** A chart as the program pins it: name, exact version and the repository it comes from. */
 export interface ChartRef {
@@ -18,9 +19,9 @@ export interface ChartSource {
  * Where every chart of the program comes from: its repository, or, with an offline bundle, the
  * bundle's `.tgz` (an absolute path, which Helm loads as a local chart: no repository is read).
  * The archive's digest was checked against bundle.json when the configuration was loaded.
- * @throws BundleError when the bundle lacks the chart at that version.
+ * @throws pulumi.RunError naming `platform:offlineBundle` when the bundle lacks the chart at that version.
  */
 export function chartSource(ref: ChartRef, bundle?: OfflineBundle): ChartSource {
-  if (bundle) return { chart: bundledChart(bundle, ref.chart, ref.version) };
+  if (bundle) return { chart: fromBundle(() => bundledChart(bundle, ref.chart, ref.version)) };
   return { chart: ref.chart, version: ref.version, repositoryOpts: { repo: ref.repo } };
 }

@@ -3,6 +3,7 @@
 export { chartSource } from "./chartSource";
 export type { ChartRef, ChartSource } from "./chartSource";
 export { componentLabels, spreadAcrossNodes } from "./labels";
+export { fromBundle } from "./fromBundle";
 export { manifestSource } from "./manifestSource";
 export {
   hostAccessNamespace,

@@ -89,7 +89,7 @@ export function alertRuleGroups(options: AlertRuleOptions): AlertRuleGroup[] {
         description: `For 10 minutes one request in 20 took longer than ${API_P95_SECONDS * 1000} ms (health checks and metrics left out).`,
         runbook: [
           "1. Grafana, dashboard 'Platform app': 'p95 latency by route' shows whether one route or all are slow.",
-          `2. CPU throttling or memory pressure: the 'CPU' and 'memory' panels; kubectl -n ${ns} top pods. At the limit, raise the api's resources or its replicas (platform:appMaxReplicas).`,
+          `2. CPU throttling or memory pressure: the 'CPU by pod' and 'Memory by pod' panels; kubectl -n ${ns} top pods. At the limit, raise the api's resources or its replicas (platform:appMaxReplicas).`,
           `3. A slow database: PostgreSQL's own view, kubectl -n ${ns} exec statefulset/postgres -- psql -U app -c 'select * from pg_stat_activity' (in-cluster), or the managed database's insights in DigitalOcean's console.`,
         ].join("\n"),
       },

@@ -34,7 +34,7 @@ export interface ScrapeTargets {
  * The monitoring namespace: DNS for all; the API server for the operator, Prometheus (service
  * discovery), kube-state-metrics and Grafana's sidecars; Prometheus to every scrape target; Grafana
  * to its datasources and from the ingress controller; Loki from Alloy and Grafana; Alertmanager from
- * Prometheus and Grafana; everything from Prometheus (its metrics); cert-manager's HTTP-01 solver for
+ * Prometheus and Grafana, and to HTTPS for its notifications; everything from Prometheus (its metrics); cert-manager's HTTP-01 solver for
  * Grafana's certificate from the ingress controller.
  */
 export function monitoringNetworkPolicies(controller: Peer, targets: ScrapeTargets): NamedPolicy[] {
@@ -52,6 +52,16 @@ export function monitoringNetworkPolicies(controller: Peer, targets: ScrapeTarge
         ),
         policyTypes: ["Egress"],
         egress: [HTTPS_AND_API_EGRESS],
+      },
+    },
+    {
+      // Notifications: receivers (Slack, PagerDuty, e-mail relays, webhooks) answer on HTTPS outside
+      // the cluster; without this, a receiver added later would time out silently.
+      name: "alertmanager-notifications",
+      spec: {
+        podSelector: { matchLabels: POD_LABELS.alertmanager },
+        policyTypes: ["Egress"],
+        egress: [{ ports: tcp(443) }],
       },
     },
     {

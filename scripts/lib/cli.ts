@@ -6,6 +6,17 @@ export class UsageError extends Error {
   }
 }
 
+/** `-h` or `--help`: the command prints its usage on stdout and exits 0. */
+export class HelpRequested extends Error {
+  constructor(readonly usage: string) {
+    super(usage);
+    this.name = "HelpRequested";
+  }
+}
+
+/** Whether an argument asks for the usage. */
+export const isHelp = (arg: string | undefined): boolean => arg === "-h" || arg === "--help";
+
 /** Options of `npm run plan`. */
 export interface PlanOptions {
   readonly stack: string;

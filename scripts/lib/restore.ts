@@ -4,7 +4,7 @@
 import { parseRestoreAt, RestoreAtError } from "../../app/api/src/dumps";
 import { FETCH_CONTAINER, RESTORE_CRONJOB } from "../../components/database/names";
 import type { PlatformConfig } from "../../config";
-import { UsageError } from "./cli";
+import { HelpRequested, isHelp, UsageError } from "./cli";
 
 export const RESTORE_USAGE =
   "usage: npm run db:restore -- --stack <name> [--at <time>] [--yes] [--kubeconfig <file> [--context <name>]]";
@@ -27,6 +27,7 @@ export function parseRestoreArgs(argv: readonly string[]): RestoreOptions {
   let yes = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (isHelp(arg)) throw new HelpRequested(RESTORE_USAGE);
     if (arg === "--yes") {
       yes = true;
       continue;
@@ -129,4 +130,4 @@ and point-in-time recovery, and restores them into a new database cluster (a for
     --restore-from-timestamp "2026-11-25 02:30:00 +0000 UTC" --wait
 
 Then copy what you need from the fork into the stack's cluster, or adopt the fork (see the README,
-Operations: restoring the managed database).`;
+Operations, "Backups and restore").`;

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { parseBundleArgs } from "../../scripts/bundle";
-import { UsageError } from "../../scripts/lib/cli";
+import { HelpRequested, UsageError } from "../../scripts/lib/cli";
+import { PROJECT_DIR, runToolAsync } from "../helpers";
 import { parseImageList, renderedImages } from "../../scripts/lib/bundle/chartImages";
 
 describe("npm run bundle: arguments and what it reads from tools", () => {
@@ -16,6 +17,25 @@ describe("npm run bundle: arguments and what it reads from tools", () => {
     );
     assert.throws(() => parseBundleArgs(["--stack"]), /--stack: expected a value/);
     assert.throws(() => parseBundleArgs(["--stack", "dev", "--pull", "x"]), /unknown argument --pull/);
+    assert.throws(() => parseBundleArgs(["--help"]), HelpRequested);
+  });
+
+  it("prints its usage with --help (exit 0), and refuses a stack that is not k0s before looking for Docker", async () => {
+    const [help, staging] = await Promise.all([
+      runToolAsync(PROJECT_DIR, "scripts/bundle.ts", ["--help"]),
+      runToolAsync(PROJECT_DIR, "scripts/bundle.ts", ["--stack", "staging"]),
+    ]);
+    assert.deepEqual(help, {
+      code: 0,
+      stdout: "usage: npm run bundle -- --stack <name> [--out <dir>]\n",
+      stderr: "",
+    });
+    assert.deepEqual(staging, {
+      code: 2,
+      stdout: "",
+      stderr:
+        "bundle: --stack staging: its clusterProvider is doks; a bundle is for a k0s stack (platform:offlineBundle applies only there)\n",
+    });
   });
 
   it("lists every container image of a rendered chart: init and ephemeral containers, CronJobs, no repeats", () => {

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { K0S_IMAGES_DIR, readBundle } from "../../offline";
 import { planArtifacts } from "../../scripts/lib/bundle/artifacts";
 import { missingFromBundle } from "../../scripts/lib/bundle/compare";
@@ -162,6 +163,23 @@ describe("the dev stack with and without an offline bundle", () => {
       assert.deepEqual(missingFromBundle(planArtifacts(gateway), bundle.manifest, bundle.dir), []);
     } finally {
       fs.rmSync(gatewayDir, { recursive: true, force: true });
+    }
+  });
+  it("stops as a configuration error, naming the key and the missing image, when the bundle lacks one", async () => {
+    const empty = tempDir();
+    try {
+      writeBundle(empty, { images: [], charts: [], downloads: [] });
+      await assert.rejects(
+        evaluateDeployedWith("dev", { offlineBundle: empty }),
+        (error: Error) =>
+          error instanceof pulumi.RunError &&
+          /^platform:offlineBundle: image .*registry:3\.1\.1 is not in the offline bundle/.test(
+            error.message,
+          ) &&
+          error.message.endsWith("make the bundle again with `npm run bundle`"),
+      );
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
     }
   });
 });

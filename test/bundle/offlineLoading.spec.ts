@@ -78,6 +78,17 @@ describe("offline bundle: reading and checking", () => {
     );
   });
 
+  it("refuses an archive in the node's image folder that bundle.json does not list (k0s imports the whole folder)", () => {
+    const bundle = readBundle(dir);
+    fs.writeFileSync(path.join(dir, "images", "node", "extra.tar"), "not listed");
+    assert.throws(
+      () => verifyBundle(bundle),
+      (error: Error) =>
+        error instanceof BundleError &&
+        error.message.includes("images/node/extra.tar: not in bundle.json (k0s would import it unchecked)"),
+    );
+  });
+
   it("names the directory when it or its bundle.json is missing, and every file bundle.json lists but the directory lacks", () => {
     assert.throws(
       () => readBundle(path.join(dir, "nope")),

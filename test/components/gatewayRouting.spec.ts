@@ -185,8 +185,12 @@ describe("routing: gateway", () => {
       (only(staging, GATEWAY_CLASS).inputs.spec as Obj).controllerName,
       "traefik.io/gateway-controller",
     );
+    // cert-manager's controller reads `config` as its ControllerConfiguration file; the Gateway API
+    // switch there is `enableGatewayAPI` (cert-manager.io, "Configuring the HTTP-01 Gateway API solver").
     assert.deepEqual((chart(staging, "cert-manager").inputs.values as Obj).config, {
-      gatewayAPI: { enabled: true },
+      apiVersion: "controller.config.cert-manager.io/v1alpha1",
+      kind: "ControllerConfiguration",
+      enableGatewayAPI: true,
     });
     const issuer = only(staging, ISSUER);
     const solver = (issuer.inputs.spec as Obj).acme.solvers[0].http01;

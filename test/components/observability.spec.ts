@@ -205,6 +205,14 @@ describe("observability", () => {
       ]);
     });
 
+    it("lets Alertmanager's pods (by the labels the chart gives them) reach notification receivers on HTTPS", () => {
+      const podLabels = values(prod, "kube-prometheus-stack").alertmanager.alertmanagerSpec.podMetadata
+        .labels;
+      const notifications = policy(prod, "monitoring", "alertmanager-notifications");
+      assert.ok(isSubset(notifications.podSelector.matchLabels, podLabels));
+      assert.deepEqual(notifications.egress, [{ ports: [{ protocol: "TCP", port: 443 }] }]);
+    });
+
     it("keeps its admin password a secret from the generator to the Secret, the chart and the output", () => {
       const secret = allOf(prod, "kubernetes:core/v1:Secret").find((s) => s.name.endsWith("grafana-admin"))!;
       assert.deepEqual(secret.inputs.stringData, { "admin-user": SECRET, "admin-password": SECRET });

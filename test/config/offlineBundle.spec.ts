@@ -61,6 +61,16 @@ describe("platform:offlineBundle", () => {
     );
   });
 
+  it("is refused with observability full, whose operator starts images no bundle can list", () => {
+    const values = stackWith("dev", { offlineBundle: dir, observability: "full" });
+    assert.deepEqual(
+      problemsOf(() => parseConfig(values, "dev", "Pulumi.dev.yaml")),
+      [
+        "platform:offlineBundle: not with platform:observability full (the Prometheus operator starts images a bundle cannot list from the chart); use metrics or off",
+      ],
+    );
+  });
+
   it("names the key and the file when bundle.json is missing, or not a bundle's", () => {
     fs.writeFileSync(path.join(dir, "bundle.json"), '{"version": 1, "stack": "dev"}');
     assert.deepEqual(

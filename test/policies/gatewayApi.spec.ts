@@ -203,6 +203,18 @@ describe("disallow-wildcard-hostnames", () => {
     ]);
     assertMessages(disallowWildcardHostnames, wildcard, ['spec.hostnames[1] "*.example.com" is a wildcard']);
   });
+  it("reports a route without hostnames and an HTTPS listener without one, which match every host", () => {
+    const anyHost = withField(route([{ name: "web", port: 8080 }]), "spec.hostnames", []);
+    assertMessages(disallowWildcardHostnames, anyHost, [
+      "spec.hostnames is empty: the route answers for every host its listeners accept",
+    ]);
+    const noHost = withField(gateway(), "spec.listeners[1].hostname", undefined);
+    assertMessages(disallowWildcardHostnames, noHost, [
+      "spec.listeners[1] (HTTPS) has no hostname: it serves every host",
+    ]);
+    // The plain-HTTP listener of the fixture has none: it carries the redirect and ACME challenges.
+    assertMessages(disallowWildcardHostnames, gateway(), []);
+  });
   it("is mandatory in prod and advisory elsewhere", () => {
     const level = (stack: string) => {
       const config = loadPolicyConfig(stack) as Record<string, { enforcementLevel?: string } | string>;

@@ -2,7 +2,13 @@
 import * as assert from "node:assert/strict";
 import { UsageError } from "../../scripts/lib/cli";
 import { parseConfig, readStackConfig } from "../../config";
-import { nothingToRestore, parseRestoreArgs, restoreJob, restoreJobName } from "../../scripts/lib/restore";
+import {
+  nothingToRestore,
+  parseRestoreArgs,
+  RESTORE_USAGE,
+  restoreJob,
+  restoreJobName,
+} from "../../scripts/lib/restore";
 import { evaluateDeployed } from "../app/deployed";
 import { runTool, PROJECT_DIR } from "../helpers";
 
@@ -75,6 +81,11 @@ describe("npm run db:restore", () => {
     assert.match(nothingToRestore(config("prod")) ?? "", /managed PostgreSQL[\s\S]*doctl databases fork/);
     assert.match(nothingToRestore(config("dev")) ?? "", /emptyDir .*nothing to restore from/);
     assert.equal(nothingToRestore(config("staging")), undefined);
+  });
+
+  it("prints its usage with --help, exit 0", () => {
+    const run = runTool(PROJECT_DIR, "scripts/db-restore.ts", ["--help"]);
+    assert.deepEqual([run.code, run.stdout], [0, `${RESTORE_USAGE}\n`]);
   });
 
   it("asks for --yes before it touches a cluster, with exit code 2", () => {
