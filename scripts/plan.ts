@@ -40,11 +40,22 @@ async function main(argv: readonly string[]): Promise<number> {
     options.diff === undefined || baseCommit === undefined
       ? undefined
       : settled(planAtCommit(PROJECT_DIR, options.diff, baseCommit, options.stack));
-  // A failing working tree waits for the base's child, which removes its worktree when it ends.
-  const evaluation = await evaluateStack(PROJECT_DIR, options.stack).catch(async (error: unknown) => {
+  try {
+    return await report(options, baseCommit, basePlan);
+  } catch (error) {
+    // A failure here waits for the base's child, whose worktree is removed once it ends.
     await basePlan;
     throw error;
-  });
+  }
+}
+
+/** Evaluates the working tree, checks it and prints the plan, or the diff against `basePlan`. */
+async function report(
+  options: PlanOptions,
+  baseCommit: string | undefined,
+  basePlan: Promise<() => BasePlan> | undefined,
+): Promise<number> {
+  const evaluation = await evaluateStack(PROJECT_DIR, options.stack);
   // The policies' verdicts, then what the plan could not check (Helm charts' rendered objects).
   const violations = [...(await checkEvaluation(evaluation)), ...helmChartAdvisories(evaluation)];
   const cost = estimateCost(evaluation);
