@@ -166,7 +166,7 @@ export function alertRuleGroups(options: AlertRuleOptions): AlertRuleGroup[] {
             description: `cert-manager renews Let's Encrypt certificates 30 days before they expire; with fewer than ${CERTIFICATE_DAYS_LEFT} days left, renewal has been failing for over two weeks.`,
             runbook: [
               "1. kubectl -n {{ $labels.namespace }} describe certificate {{ $labels.name }}, then its CertificateRequest and Order: the failing step is named there.",
-              "2. HTTP-01 challenges: the host's DNS record must point at the load balancer, and the solver pod must answer through Traefik (network policy acme-solver-from-ingress).",
+              "2. HTTP-01 challenges: the host's DNS record must point at the load balancer, and the solver pod must answer through Traefik (network policy acme-solver-from-ingress beside the Certificate, or traefik/acme-solver-from-traefik with routing: gateway).",
               "3. kubectl -n cert-manager logs deployment/cert-manager; Let's Encrypt rate limits show there.",
             ].join("\n"),
           },

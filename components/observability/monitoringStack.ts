@@ -273,7 +273,16 @@ export class MonitoringStack extends pulumi.ComponentResource {
         : {}),
     };
     const controller = podsIn(args.ingress.controllerNamespace, args.ingress.controllerLabels);
-    createNetworkPolicies(name, ns, monitoringNetworkPolicies(controller, targets), inMonitoring);
+    createNetworkPolicies(
+      name,
+      ns,
+      monitoringNetworkPolicies(
+        controller,
+        targets,
+        args.ingress.clusterIssuer !== undefined && !args.ingress.gateway,
+      ),
+      inMonitoring,
+    );
     createNetworkPolicies(childName(name, "node"), nodeAgents.metadata.name, nodeAgentsNetworkPolicies(), {
       ...k8sOpts,
       dependsOn: [nodeAgents],

@@ -37,7 +37,12 @@ export interface ScrapeTargets {
  * Prometheus and Grafana, and to HTTPS for its notifications; everything from Prometheus (its metrics); cert-manager's HTTP-01 solver for
  * Grafana's certificate from the ingress controller.
  */
-export function monitoringNetworkPolicies(controller: Peer, targets: ScrapeTargets): NamedPolicy[] {
+export function monitoringNetworkPolicies(
+  controller: Peer,
+  targets: ScrapeTargets,
+  /** Whether cert-manager's HTTP-01 solver for Grafana's certificate runs here (TLS through an Ingress). */
+  acmeSolverHere: boolean,
+): NamedPolicy[] {
   return [
     DEFAULT_DENY,
     { name: "allow-dns", spec: { podSelector: {}, policyTypes: ["Egress"], egress: [DNS_EGRESS] } },
@@ -148,14 +153,19 @@ export function monitoringNetworkPolicies(controller: Peer, targets: ScrapeTarge
         ],
       },
     },
-    {
-      name: "acme-solver-from-ingress",
-      spec: {
-        podSelector: { matchLabels: ACME_SOLVER },
-        policyTypes: ["Ingress"],
-        ingress: [{ from: [controller], ports: tcp(PORTS.acmeSolver) }],
-      },
-    },
+    // With a Gateway the solver runs beside the Certificates, in the Gateway's namespace.
+    ...(acmeSolverHere
+      ? [
+          {
+            name: "acme-solver-from-ingress",
+            spec: {
+              podSelector: { matchLabels: ACME_SOLVER },
+              policyTypes: ["Ingress"],
+              ingress: [{ from: [controller], ports: tcp(PORTS.acmeSolver) }],
+            },
+          },
+        ]
+      : []),
   ];
 }
 

@@ -236,6 +236,19 @@ describe("routing: gateway", () => {
     ]);
   });
 
+  it("admits solver pods only where they run: in the Gateway's namespace, no longer beside the app or Grafana", async () => {
+    const solverPolicies = (e: Evaluation) =>
+      allOf(e, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+        .filter((p) => meta(p).name.startsWith("acme-solver-from-"))
+        .map((p) => `${meta(p).namespace}/${meta(p).name}`)
+        .sort();
+    assert.deepEqual(solverPolicies(staging), ["traefik/acme-solver-from-traefik"]);
+    assert.deepEqual(solverPolicies(await evaluateDeployed("staging")), [
+      "app/acme-solver-from-ingress",
+      "monitoring/acme-solver-from-ingress",
+    ]);
+  });
+
   it("keeps the app's URL and DNS record", async () => {
     const ingress = await evaluateDeployed("staging");
     assert.equal(staging.outputs.appUrl, ingress.outputs.appUrl);
