@@ -152,5 +152,16 @@ describe("secrets in workflows", () => {
       for (const job of Object.values(readWorkflow(file).jobs))
         for (const step of job.steps) assert.doesNotMatch(step.run ?? "", /secrets\./, step.name ?? step.run);
     });
+
+    it(`${file}: every job that reaches DigitalOcean also has the Spaces key the backup buckets need`, () => {
+      for (const [name, job] of Object.entries(readWorkflow(file).jobs)) {
+        if (job.env?.DIGITALOCEAN_TOKEN === undefined) continue;
+        assert.deepEqual(
+          [job.env.SPACES_ACCESS_KEY_ID, job.env.SPACES_SECRET_ACCESS_KEY],
+          ["${{ secrets.SPACES_ACCESS_KEY_ID }}", "${{ secrets.SPACES_SECRET_ACCESS_KEY }}"],
+          name,
+        );
+      }
+    });
   }
 });
