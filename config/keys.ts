@@ -100,7 +100,7 @@ export const KEYS = {
   databaseNodeCount: { type: "integer", default: 1, appliesTo: DOKS },
 
   velero: { type: "boolean", default: false, appliesTo: DOKS },
-  veleroSchedule: { type: "string", default: "0 3 * * *", appliesTo: DOKS },
+  veleroSchedule: { type: "string", default: "0 1 * * *", appliesTo: DOKS },
   veleroRetentionDays: { type: "integer", default: 14, appliesTo: DOKS },
   veleroSnapshotToken: { type: "string", default: "", appliesTo: DOKS, secret: true },
 

@@ -220,14 +220,21 @@ export function veleroValues(
     credentials: { useSecret: true, existingSecret: credentialsSecret },
     configuration: {
       logFormat: "json",
-      extraEnvVars: snapshots
-        ? [
-            {
-              name: "DIGITALOCEAN_TOKEN",
-              valueFrom: { secretKeyRef: { name: credentialsSecret, key: "digitalocean_token" } },
-            },
-          ]
-        : [],
+      extraEnvVars: [
+        // The AWS SDK of the plugin adds checksums that Spaces refuses, also on multipart uploads,
+        // where the location's checksumAlgorithm: "" does not reach (velero-io/velero#10543):
+        // checksums only where an operation requires them.
+        { name: "AWS_REQUEST_CHECKSUM_CALCULATION", value: "when_required" },
+        { name: "AWS_RESPONSE_CHECKSUM_VALIDATION", value: "when_required" },
+        ...(snapshots
+          ? [
+              {
+                name: "DIGITALOCEAN_TOKEN",
+                valueFrom: { secretKeyRef: { name: credentialsSecret, key: "digitalocean_token" } },
+              },
+            ]
+          : []),
+      ],
     },
     backupsEnabled: false,
     snapshotsEnabled: false,

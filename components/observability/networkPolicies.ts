@@ -60,13 +60,14 @@ export function monitoringNetworkPolicies(
       },
     },
     {
-      // Notifications: receivers (Slack, PagerDuty, e-mail relays, webhooks) answer on HTTPS outside
-      // the cluster; without this, a receiver added later would time out silently.
+      // Notifications: receivers outside the cluster, over HTTPS (Slack, PagerDuty, webhooks) or SMTP
+      // submission (465 with TLS, 587 with STARTTLS); without this, a receiver added later would time
+      // out silently.
       name: "alertmanager-notifications",
       spec: {
         podSelector: { matchLabels: POD_LABELS.alertmanager },
         policyTypes: ["Egress"],
-        egress: [{ ports: tcp(443) }],
+        egress: [{ ports: tcp(443, 465, 587) }],
       },
     },
     {

@@ -161,6 +161,10 @@ export function kubePrometheusStackValues(args: KubePrometheusStackValuesArgs): 
       service: { type: "ClusterIP" },
       alertmanagerSpec: {
         replicas: 1,
+        // An AlertmanagerConfig routes every alert, not only those of its own namespace (the
+        // operator's default, OnNamespace, adds a namespace matcher, and the platform's alerts carry
+        // the app's namespace or none).
+        alertmanagerConfigMatcherStrategy: { type: "None" },
         // Silences and the notification log survive a restart where the stack has volumes.
         ...(args.metrics.storage.kind === "pvc"
           ? {
@@ -198,6 +202,10 @@ export function kubePrometheusStackValues(args: KubePrometheusStackValuesArgs): 
   };
 }
 
+/** Grafana's provisioning reload endpoint on its own port, for its sidecars. */
+export const grafanaReloadUrl = (what: "dashboards" | "datasources") =>
+  `http://localhost:${PORTS.grafana}/api/admin/provisioning/${what}/reload`;
+
 /**
  * Grafana (a subchart): dashboards and datasources provisioned from ConfigMaps by its sidecars, Loki
  * beside Prometheus, the admin password from a Secret the program writes, no volume (dashboards and
@@ -223,13 +231,21 @@ function grafanaValues(args: KubePrometheusStackValuesArgs): Values {
       resources: RESOURCES.grafanaSidecar,
       securityContext: RESTRICTED_CONTAINER,
       // ConfigMaps carrying DASHBOARD_LABEL in the monitoring namespace are loaded as dashboards.
+      // The sidecars tell Grafana to reload what they wrote; the chart's reloadURL assumes Grafana's
+      // default port 3000 (grafana chart values.yaml, sidecar.*.reloadURL), not ours.
       dashboards: {
         enabled: true,
         label: DASHBOARD_LABEL_NAME,
         labelValue: DASHBOARD_LABEL[DASHBOARD_LABEL_NAME],
         searchNamespace: MONITORING_NAMESPACE,
+        reloadURL: grafanaReloadUrl("dashboards"),
       },
-      datasources: { enabled: true, uid: DATASOURCES.prometheus },
+      datasources: {
+        enabled: true,
+        uid: DATASOURCES.prometheus,
+        // Datasources written after Grafana started reach it through this reload.
+        reloadURL: grafanaReloadUrl("datasources"),
+      },
     },
     additionalDataSources: [
       {

@@ -29,7 +29,7 @@ describe("Velero on prod (as shipped: Kubernetes objects, no volume snapshots)",
     const schedule = only(prod, SCHEDULE);
     assert.deepEqual((schedule.inputs.metadata as Json).namespace, "velero");
     assert.deepEqual(schedule.inputs.spec, {
-      schedule: "0 3 * * *",
+      schedule: "0 1 * * *",
       useOwnerReferencesInBackup: false,
       template: {
         ttl: "336h0m0s",
@@ -71,6 +71,16 @@ describe("Velero on prod (as shipped: Kubernetes objects, no volume snapshots)",
       checksumAlgorithm: "",
     });
     assert.equal(location.credential.key, "cloud");
+    // Spaces refuses the AWS SDK's default checksums, also on multipart uploads, which the location's
+    // setting does not reach (velero-io/velero#10543): the SDK computes them only where required.
+    const env = (chartOf(prod).inputs.values as Json).configuration.extraEnvVars as Json[];
+    assert.deepEqual(
+      env.filter((e) => e.name.startsWith("AWS_")),
+      [
+        { name: "AWS_REQUEST_CHECKSUM_CALCULATION", value: "when_required" },
+        { name: "AWS_RESPONSE_CHECKSUM_VALIDATION", value: "when_required" },
+      ],
+    );
     const key = only(prod, "digitalocean:index/spacesKey:SpacesKey");
     assert.deepEqual(key.inputs.grants, [{ bucket: name, permission: "readwrite" }]);
     const credentials = allOf(prod, "kubernetes:core/v1:Secret").find(
@@ -185,8 +195,9 @@ describe("Velero with a DigitalOcean token (volume snapshots)", () => {
       cloud: "[secret]",
       digitalocean_token: "[secret]",
     });
-    assert.deepEqual(values.configuration.extraEnvVars[0].name, "DIGITALOCEAN_TOKEN");
-    assert.equal(values.configuration.extraEnvVars[0].valueFrom.secretKeyRef.key, "digitalocean_token");
+    const token = (values.configuration.extraEnvVars as Json[]).find((e) => e.name === "DIGITALOCEAN_TOKEN")!;
+    assert.deepEqual(token.valueFrom.secretKeyRef.key, "digitalocean_token");
+    assert.equal(token.value, undefined);
     assert.ok(!JSON.stringify(evaluation).includes(TOKEN));
   });
 });

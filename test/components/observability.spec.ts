@@ -205,12 +205,29 @@ describe("observability", () => {
       ]);
     });
 
-    it("lets Alertmanager's pods (by the labels the chart gives them) reach notification receivers on HTTPS", () => {
+    it("lets Alertmanager's pods (by the labels the chart gives them) reach receivers on HTTPS and SMTP submission", () => {
       const podLabels = values(prod, "kube-prometheus-stack").alertmanager.alertmanagerSpec.podMetadata
         .labels;
       const notifications = policy(prod, "monitoring", "alertmanager-notifications");
       assert.ok(isSubset(notifications.podSelector.matchLabels, podLabels));
-      assert.deepEqual(notifications.egress, [{ ports: [{ protocol: "TCP", port: 443 }] }]);
+      assert.deepEqual(notifications.egress, [
+        { ports: [443, 465, 587].map((port) => ({ protocol: "TCP", port })) },
+      ]);
+    });
+
+    it("has its sidecars reload Grafana on the port it listens on", () => {
+      const grafana = values(prod, "kube-prometheus-stack").grafana;
+      const port = grafana["grafana.ini"].server.http_port;
+      for (const what of ["dashboards", "datasources"])
+        assert.equal(
+          grafana.sidecar[what].reloadURL,
+          `http://localhost:${port}/api/admin/provisioning/${what}/reload`,
+        );
+    });
+
+    it("lets an AlertmanagerConfig route every alert, whatever its namespace label", () => {
+      const spec = values(prod, "kube-prometheus-stack").alertmanager.alertmanagerSpec;
+      assert.deepEqual(spec.alertmanagerConfigMatcherStrategy, { type: "None" });
     });
 
     it("keeps its admin password a secret from the generator to the Secret, the chart and the output", () => {

@@ -127,9 +127,12 @@ describe("backup configuration", () => {
   });
 
   describe("Velero", () => {
-    it("runs on prod by default: daily at 03:00 UTC, 14 days, no volume snapshots without a token", () => {
-      assert.deepEqual((parse("prod", {}) as CloudPlatformConfig).velero, {
-        schedule: "0 3 * * *",
+    it("runs on prod by default: daily at 01:00 UTC, outside the maintenance window, 14 days, no volume snapshots without a token", () => {
+      const prod = parse("prod", {}) as CloudPlatformConfig;
+      // A node drained by an upgrade in the window (Sunday 03:00 in Pulumi.prod.yaml) would fail a running backup.
+      assert.equal(prod.cluster.maintenance.startTime, "03:00");
+      assert.deepEqual(prod.velero, {
+        schedule: "0 1 * * *",
         retentionDays: 14,
         region: "fra1",
       });

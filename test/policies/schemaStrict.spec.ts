@@ -50,6 +50,43 @@ describe("kubernetes-schema: unknown fields", () => {
     ]);
   });
 
+  it("takes a CRD's openAPIV3Schema as the JSON schema it is (description, x-kubernetes-*), and still refuses unknown fields around it", async () => {
+    const crd = (extra: Record<string, unknown>) =>
+      kube("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", {
+        apiVersion: "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+        metadata: { name: "widgets.example.com" },
+        spec: {
+          group: "example.com",
+          names: { kind: "Widget", plural: "widgets" },
+          scope: "Namespaced",
+          versions: [
+            {
+              name: "v1",
+              served: true,
+              storage: true,
+              schema: {
+                openAPIV3Schema: {
+                  type: "object",
+                  description: "A widget.",
+                  properties: {
+                    spec: {
+                      type: "object",
+                      description: "Its spec.",
+                      "x-kubernetes-preserve-unknown-fields": true,
+                    },
+                  },
+                },
+              },
+            },
+          ],
+          ...extra,
+        },
+      });
+    assert.deepEqual(await messages(crd({})), []);
+    assert.deepEqual(await messages(crd({ scopes: "Namespaced" })), [`mandatory ${unknown("spec.scopes")}`]);
+  });
+
   it("refuses an unknown field set to null too", async () =>
     assert.deepEqual(await messages(withPodField("Pod", "hostNetworking", null)), [
       `mandatory ${unknown("spec.hostNetworking")}`,
