@@ -11,10 +11,16 @@ const config = loadConfig();
 const { cluster, registry } = createPlatform(config);
 const ingress = createIngress(config, cluster);
 const app = createApp(config, { cluster, registry, ingress });
-// metrics-server where the cluster has none; with `observability: full` Prometheus, Grafana and Loki.
-const observability = createObservability(config, { cluster, ingress, api: app.apiMetrics });
 // Daily backups of the whole cluster into a Spaces bucket, where the stack turns Velero on.
 const clusterBackup = createClusterBackup(config, cluster);
+// metrics-server where the cluster has none; with `observability: full` Prometheus, Grafana and Loki,
+// watching the app and the cluster's backups.
+const observability = createObservability(config, {
+  cluster,
+  ingress,
+  api: app.apiMetrics,
+  ...(clusterBackup ? { clusterBackup } : {}),
+});
 
 /** The stack's outputs. A stack without a value leaves the output out (no engine warning). */
 const outputs = {

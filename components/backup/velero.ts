@@ -38,7 +38,10 @@ export interface VeleroArgs {
 
 /** The namespace Velero runs in, and the labels of its server's pods (the chart's). */
 export const VELERO_NAMESPACE = "velero";
-const SERVER_LABELS = { "app.kubernetes.io/name": "velero" };
+export const VELERO_SERVER_LABELS: Readonly<Record<string, string>> = { "app.kubernetes.io/name": "velero" };
+const SERVER_LABELS = VELERO_SERVER_LABELS;
+/** The server's metrics: the chart's Service port of that name, on this container port. */
+export const VELERO_METRICS_PORT = { name: "http-monitoring", port: 8085 } as const;
 /** Names of the custom resources: the backup location and the schedule the CLI and a restore use. */
 export const VELERO_LOCATION = "default";
 export const VELERO_SCHEDULE = "daily";
@@ -59,6 +62,8 @@ const PREFIX = "cluster";
 export class Velero extends pulumi.ComponentResource {
   /** The bucket the backups are in. */
   public readonly bucketName: pulumi.Output<string>;
+  /** Velero's namespace ({@link VELERO_NAMESPACE}), known once it exists. */
+  public readonly namespace: pulumi.Output<string>;
 
   constructor(name: string, args: VeleroArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:backup:Velero", name, {}, opts);
@@ -150,6 +155,7 @@ export class Velero extends pulumi.ComponentResource {
     );
 
     this.bucketName = bucket.bucketName;
+    this.namespace = namespace;
     this.registerOutputs({ bucketName: this.bucketName });
   }
 }

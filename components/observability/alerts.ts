@@ -35,6 +35,8 @@ export interface AlertRuleOptions {
   readonly database: "in-cluster" | "managed";
   /** Whether cert-manager's metrics are scraped (it issues the stack's certificates). */
   readonly certificates: boolean;
+  /** Velero's daily schedule, when the stack backs the cluster up (its metrics are scraped). */
+  readonly clusterBackupSchedule?: string;
 }
 
 /** Requests of users, not of the kubelet's probes or Prometheus. */
@@ -48,6 +50,8 @@ export const API_P95_SECONDS = 0.5;
 export const RESTARTS_IN_30M = 3;
 /** Days a certificate may have left before the alert fires (cert-manager renews 30 days ahead). */
 export const CERTIFICATE_DAYS_LEFT = 14;
+/** Hours without a successful cluster backup after which the alert fires: a daily schedule, plus slack. */
+export const CLUSTER_BACKUP_MAX_AGE_HOURS = 26;
 /** Share of a volume still free below which the alert fires. */
 export const VOLUME_FREE_RATIO = 0.15;
 
@@ -195,10 +199,36 @@ export function alertRuleGroups(options: AlertRuleOptions): AlertRuleGroup[] {
     },
   ];
 
+  const schedule = options.clusterBackupSchedule;
+  const backups: AlertRule[] =
+    schedule !== undefined
+      ? [
+          {
+            alert: "ClusterBackupMissing",
+            expr:
+              `time() - max(velero_backup_last_successful_timestamp{schedule="${schedule}"})` +
+              ` > ${CLUSTER_BACKUP_MAX_AGE_HOURS * 3600}`,
+            for: "15m",
+            labels: { severity: "critical" },
+            annotations: {
+              summary: `Velero's ${schedule} schedule has had no successful backup for over ${CLUSTER_BACKUP_MAX_AGE_HOURS} hours.`,
+              description:
+                "The last cluster backup that completed is older than a day: the nightly backups are failing or not running, and a restore would lose more than a day.",
+              runbook: [
+                "1. velero backup get: the newest backups' phase (Failed, PartiallyFailed) and errors; velero backup describe <name> --details and velero backup logs <name> say why.",
+                "2. velero backup-location get: Unavailable means Velero cannot reach the Spaces bucket (key, network policy velero-egress, or Spaces itself).",
+                `3. kubectl -n velero get schedule ${schedule} and kubectl -n velero logs deployment/velero; a backup can be taken now with velero backup create --from-schedule ${schedule}.`,
+              ].join("\n"),
+            },
+          },
+        ]
+      : [];
+
   return [
     { name: "platform-app", rules: app },
     { name: "platform-database", rules: database },
     ...(certificates.length > 0 ? [{ name: "platform-certificates", rules: certificates }] : []),
     { name: "platform-volumes", rules: volumes },
+    ...(backups.length > 0 ? [{ name: "platform-backups", rules: backups }] : []),
   ];
 }

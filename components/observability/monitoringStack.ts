@@ -28,6 +28,7 @@ import {
 import {
   apiMetricsPolicy,
   certManagerMetricsPolicy,
+  veleroMetricsPolicy,
   monitoringNetworkPolicies,
   nodeAgentsNetworkPolicies,
   ScrapeTargets,
@@ -86,6 +87,15 @@ export interface MonitoringStackArgs {
   readonly database: "in-cluster" | "managed";
   /** cert-manager's controller, when the program installs it: scraped for certificate expiry. */
   readonly certManager?: { readonly namespace: NamespaceRef; readonly labels: Record<string, string> };
+  /** Velero, when the stack backs the cluster up: scraped for its last successful backup. */
+  readonly velero?: {
+    readonly namespace: NamespaceRef;
+    readonly labels: Readonly<Record<string, string>>;
+    /** The metrics Service's port name and the server's container port. */
+    readonly metricsPort: { readonly name: string; readonly port: number };
+    /** The schedule whose backups the alert watches. */
+    readonly schedule: string;
+  };
   /** Scrape etcd, the scheduler and the controller manager: never on a managed control plane. Default: false. */
   readonly scrapeControlPlane?: boolean;
   /** Install the charts from this offline bundle instead of their repositories. Default: the repositories. */
@@ -230,6 +240,22 @@ export class MonitoringStack extends pulumi.ComponentResource {
         afterCrds,
       );
     }
+    if (args.velero) {
+      new k8s.apiextensions.CustomResource(
+        `${name}-velero-servicemonitor`,
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "ServiceMonitor",
+          metadata: { name: "velero", namespace: ns, labels: RELEASE_LABEL },
+          spec: {
+            namespaceSelector: { matchNames: [args.velero.namespace.name] },
+            selector: { matchLabels: { ...args.velero.labels } },
+            endpoints: [{ port: args.velero.metricsPort.name, path: "/metrics", interval: "60s" }],
+          },
+        },
+        afterCrds,
+      );
+    }
     new k8s.apiextensions.CustomResource(
       `${name}-alerts`,
       {
@@ -242,6 +268,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
             apiJob: args.api.serviceName,
             database: args.database,
             certificates: args.certManager !== undefined,
+            ...(args.velero ? { clusterBackupSchedule: args.velero.schedule } : {}),
           }),
         },
       },
@@ -271,6 +298,15 @@ export class MonitoringStack extends pulumi.ComponentResource {
       ...(args.certManager
         ? { certManager: { namespace: args.certManager.namespace.name, labels: args.certManager.labels } }
         : {}),
+      ...(args.velero
+        ? {
+            velero: {
+              namespace: args.velero.namespace.name,
+              labels: args.velero.labels,
+              port: args.velero.metricsPort.port,
+            },
+          }
+        : {}),
     };
     const controller = podsIn(args.ingress.controllerNamespace, args.ingress.controllerLabels);
     createNetworkPolicies(
@@ -293,6 +329,13 @@ export class MonitoringStack extends pulumi.ComponentResource {
         name,
         args.certManager.namespace.output,
         [certManagerMetricsPolicy(args.certManager.labels)],
+        k8sOpts,
+      );
+    if (targets.velero)
+      createNetworkPolicies(
+        name,
+        args.velero!.namespace.output,
+        [veleroMetricsPolicy(targets.velero)],
         k8sOpts,
       );
 

@@ -28,6 +28,12 @@ export interface ScrapeTargets {
   };
   /** cert-manager's controller, when the program installs it. */
   readonly certManager?: { readonly namespace: string; readonly labels: Record<string, string> };
+  /** Velero's server and its metrics port, when the stack backs the cluster up. */
+  readonly velero?: {
+    readonly namespace: string;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly port: number;
+  };
 }
 
 /**
@@ -85,6 +91,14 @@ export function monitoringNetworkPolicies(
                 {
                   to: [podsIn(targets.certManager.namespace, targets.certManager.labels)],
                   ports: tcp(PORTS.certManagerMetrics),
+                },
+              ]
+            : []),
+          ...(targets.velero
+            ? [
+                {
+                  to: [podsIn(targets.velero.namespace, { ...targets.velero.labels })],
+                  ports: tcp(targets.velero.port),
                 },
               ]
             : []),
@@ -201,6 +215,18 @@ export function apiMetricsPolicy(targets: ScrapeTargets): NamedPolicy {
       podSelector: { matchLabels: targets.api.labels },
       policyTypes: ["Ingress"],
       ingress: [{ from: [PROMETHEUS], ports: tcp(targets.api.port) }],
+    },
+  };
+}
+
+/** In Velero's namespace: Prometheus may reach the server's metrics port. */
+export function veleroMetricsPolicy(velero: NonNullable<ScrapeTargets["velero"]>): NamedPolicy {
+  return {
+    name: "velero-metrics-from-prometheus",
+    spec: {
+      podSelector: { matchLabels: { ...velero.labels } },
+      policyTypes: ["Ingress"],
+      ingress: [{ from: [PROMETHEUS], ports: tcp(velero.port) }],
     },
   };
 }

@@ -1,5 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "../../config";
+import {
+  Velero,
+  VELERO_METRICS_PORT,
+  VELERO_NAMESPACE,
+  VELERO_SCHEDULE,
+  VELERO_SERVER_LABELS,
+} from "../backup";
 import { Cluster } from "../cluster";
 import { CERT_MANAGER_CONTROLLER_LABELS, IngressLayer } from "../ingress";
 import { MetricsServer } from "../metrics";
@@ -20,7 +27,13 @@ export interface ObservabilityLayer {
  */
 export function createObservability(
   config: PlatformConfig,
-  platform: { cluster: Cluster; ingress: IngressLayer; api: ScrapedApi },
+  platform: {
+    cluster: Cluster;
+    ingress: IngressLayer;
+    api: ScrapedApi;
+    /** Velero, where the stack runs it: scraped, and alerted on when its backups stop. */
+    clusterBackup?: Velero;
+  },
 ): ObservabilityLayer {
   const name = `platform-${config.stack}`;
   const { cluster, ingress } = platform;
@@ -65,6 +78,16 @@ export function createObservability(
           certManager: {
             namespace: { name: "cert-manager", output: ingress.certManagerNamespace },
             labels: CERT_MANAGER_CONTROLLER_LABELS,
+          },
+        }
+      : {}),
+    ...(platform.clusterBackup && "velero" in config && config.velero
+      ? {
+          velero: {
+            namespace: { name: VELERO_NAMESPACE, output: platform.clusterBackup.namespace },
+            labels: VELERO_SERVER_LABELS,
+            metricsPort: VELERO_METRICS_PORT,
+            schedule: VELERO_SCHEDULE,
           },
         }
       : {}),

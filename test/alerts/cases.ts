@@ -22,6 +22,7 @@ export const RULE_OPTIONS: AlertRuleOptions = {
   apiJob: "api",
   database: "in-cluster",
   certificates: true,
+  clusterBackupSchedule: "daily",
 };
 
 const api = (labels: string) => `{namespace="app",job="api",method="GET",${labels}}`;
@@ -38,6 +39,7 @@ const RESTARTS =
 const POSTGRES = '{namespace="app",statefulset="postgres",job="kube-state-metrics"}';
 const CERTIFICATE = '{namespace="app",name="app-tls",job="cert-manager"}';
 const CLAIM = '{namespace="monitoring",persistentvolumeclaim="storage-loki-0",job="kubelet"}';
+const VELERO = '{schedule="daily",job="velero"}';
 /** Seconds: promtool's clock starts at 0, so at `evalTime` 2h, time() is 7200. */
 const DAY = 86400;
 
@@ -172,5 +174,20 @@ export const ALERT_CASES: readonly AlertCase[] = [
       { series: `kubelet_volume_stats_capacity_bytes${CLAIM}`, values: "10000000000x30" },
     ],
     evalTime: "15m",
+  },
+  {
+    alert: "ClusterBackupMissing",
+    name: "fires when the last successful backup is 27 hours old (the nightly ones failing since)",
+    fires: true,
+    // The last success at 1h; evaluated at 28h, when it has been more than 26 hours for over 15 minutes.
+    series: [{ series: `velero_backup_last_successful_timestamp${VELERO}`, values: `${3600}x1700` }],
+    evalTime: "28h",
+  },
+  {
+    alert: "ClusterBackupMissing",
+    name: "stays silent when last night's backup succeeded",
+    fires: false,
+    series: [{ series: `velero_backup_last_successful_timestamp${VELERO}`, values: `${26 * 3600}x1700` }],
+    evalTime: "28h",
   },
 ];

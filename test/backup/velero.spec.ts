@@ -105,13 +105,15 @@ describe("Velero on prod (as shipped: Kubernetes objects, no volume snapshots)",
     assert.equal((ns.inputs.metadata as Json).labels["pod-security.kubernetes.io/enforce"], "restricted");
   });
 
-  it("denies everything in its namespace but the server's DNS and HTTPS egress", () => {
+  it("denies everything in its namespace but the server's DNS and HTTPS egress, and Prometheus's scrape", () => {
     const policies = allOf(prod, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter(
       (p) => (p.inputs.metadata as Json).namespace === "velero",
     );
+    // The last one is the monitoring stack's (prod observes with `full`).
     assert.deepEqual(policies.map((p) => (p.inputs.metadata as Json).name).sort(), [
       "default-deny",
       "velero-egress",
+      "velero-metrics-from-prometheus",
     ]);
     const egress = (
       policies.find((p) => (p.inputs.metadata as Json).name === "velero-egress")!.inputs.spec as Json

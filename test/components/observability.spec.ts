@@ -70,6 +70,39 @@ describe("observability", () => {
       }
     });
 
+    it("watches Velero's backups on prod: its metrics Service scraped through both namespaces' policies, and an alert", () => {
+      const velero = chart(prod, "velero");
+      const monitor = allOf(prod, SERVICE_MONITOR).find((m) => meta(m).name === "velero")!;
+      // The chart's metrics Service (vmware-tanzu/helm-charts, charts/velero/templates/service.yaml):
+      // labelled app.kubernetes.io/name: velero, port `http-monitoring` 8085, when metrics are enabled.
+      assert.equal((velero.inputs.values as Json).metrics.enabled, true);
+      assert.deepEqual(spec(monitor).namespaceSelector, { matchNames: [(velero.inputs as Json).namespace] });
+      assert.deepEqual(spec(monitor).selector.matchLabels, { "app.kubernetes.io/name": "velero" });
+      assert.equal(spec(monitor).endpoints[0].port, "http-monitoring");
+      const fromPrometheus = policy(prod, "velero", "velero-metrics-from-prometheus");
+      assert.deepEqual(fromPrometheus.ingress[0].ports, [{ protocol: "TCP", port: 8085 }]);
+      assert.deepEqual(fromPrometheus.ingress[0].from[0].namespaceSelector.matchLabels, {
+        "kubernetes.io/metadata.name": "monitoring",
+      });
+      const scrape = policy(prod, "monitoring", "prometheus-scrape").egress as Json[];
+      assert.ok(
+        scrape.some(
+          (rule) =>
+            rule.to?.[0]?.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "velero" &&
+            rule.ports.some((p: Json) => p.port === 8085),
+        ),
+        "Prometheus may reach Velero",
+      );
+      const rules = only(prod, "kubernetes:monitoring.coreos.com/v1:PrometheusRule").inputs.spec as Json;
+      const backups = (rules.groups as Json[]).find((g) => g.name === "platform-backups")!;
+      assert.match(backups.rules[0].expr, /velero_backup_last_successful_timestamp\{schedule="daily"\}/);
+      // Staging runs no Velero: nothing of it is watched there.
+      assert.equal(
+        allOf(staging, SERVICE_MONITOR).find((m) => meta(m).name === "velero"),
+        undefined,
+      );
+    });
+
     it("labels the ServiceMonitors and rules with the release Prometheus selects", () => {
       const release = chart(prod, "kube-prometheus-stack").inputs.name;
       const spec = values(prod, "kube-prometheus-stack").prometheus.prometheusSpec;
@@ -84,16 +117,23 @@ describe("observability", () => {
     it("creates what uses the operator's CRDs only after the chart that brings them", () => {
       const crds = chart(prod, "kube-prometheus-stack").urn;
       const users = [...allOf(prod, SERVICE_MONITOR), ...allOf(prod, RULE)];
-      assert.equal(users.length, 3, "the api's and cert-manager's ServiceMonitors, the rules");
+      assert.equal(users.length, 4, "the api's, cert-manager's and Velero's ServiceMonitors, the rules");
       for (const r of users) assert.ok(r.dependencies.includes(crds), r.name);
     });
 
     it("deploys the alert rules of the program, for the stack's database", () => {
       const rules = (e: Evaluation) => spec(only(e, RULE)).groups;
-      // prod's database is managed (no StatefulSet to watch), staging's runs in the cluster.
+      // prod's database is managed (no StatefulSet to watch), staging's runs in the cluster; prod's
+      // Velero runs the `daily` schedule.
       assert.deepEqual(
         rules(prod),
-        alertRuleGroups({ appNamespace: "app", apiJob: "api", database: "managed", certificates: true }),
+        alertRuleGroups({
+          appNamespace: "app",
+          apiJob: "api",
+          database: "managed",
+          certificates: true,
+          clusterBackupSchedule: "daily",
+        }),
       );
       assert.deepEqual(
         rules(staging),

@@ -9,7 +9,7 @@ describe("alert rules", () => {
   const groups = alertRuleGroups(RULE_OPTIONS);
   const rules = groups.flatMap((g) => g.rules);
 
-  it("cover the api's errors and latency, restarts, PostgreSQL, certificates and volumes", () => {
+  it("cover the api's errors and latency, restarts, PostgreSQL, certificates, volumes and cluster backups", () => {
     assert.deepEqual(
       rules.map((r) => r.alert),
       [
@@ -20,6 +20,7 @@ describe("alert rules", () => {
         "PostgresUnreachable",
         "CertificateExpiresSoon",
         "VolumeAlmostFull",
+        "ClusterBackupMissing",
       ],
     );
   });
@@ -45,12 +46,14 @@ describe("alert rules", () => {
     assert.ok(ruleNamed(groups, "PostgresUnreachable").expr.includes('route="/readyz"'));
   });
 
-  it("follow the stack: no StatefulSet alert for a managed database, no certificate alert without cert-manager", () => {
-    const managed = alertRuleGroups({ ...RULE_OPTIONS, database: "managed", certificates: false });
+  it("follow the stack: no StatefulSet alert for a managed database, no certificate alert without cert-manager, no backup alert without Velero", () => {
+    const { clusterBackupSchedule: _none, ...withoutVelero } = RULE_OPTIONS;
+    const managed = alertRuleGroups({ ...withoutVelero, database: "managed", certificates: false });
     const alerts = managed.flatMap((g) => g.rules.map((r) => r.alert));
     assert.ok(!alerts.includes("PostgresDown"));
     assert.ok(alerts.includes("PostgresUnreachable"));
     assert.ok(!alerts.includes("CertificateExpiresSoon"));
+    assert.ok(!alerts.includes("ClusterBackupMissing"));
     assert.ok(!managed.some((g) => g.rules.length === 0), "no empty group");
   });
 

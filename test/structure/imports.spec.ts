@@ -79,7 +79,7 @@ describe("import graph", () => {
     assert.deepEqual(edges("offline", ["config", "components", "cost", "scripts", "policies"]), []);
   });
 
-  it("orders the components: kube ← cluster ← registry ← ingress, database, backup, metrics ← app; ingress, metrics ← observability", () => {
+  it("orders the components: kube ← cluster ← registry ← ingress, database, backup, metrics ← app; ingress, metrics, backup ← observability", () => {
     const allowed: Record<string, string[]> = {
       "components/kube": [],
       "components/cluster": ["components/kube"],
@@ -96,12 +96,14 @@ describe("import graph", () => {
         "components/database",
         "components/backup",
       ],
-      // Monitoring comes after the app (it scrapes it), and composes metrics-server.
+      // Monitoring comes after the app and the cluster's backups (it scrapes both), and composes
+      // metrics-server.
       "components/observability": [
         "components/kube",
         "components/cluster",
         "components/ingress",
         "components/metrics",
+        "components/backup",
       ],
     };
     const folders = Object.keys(allowed);
