@@ -28,10 +28,10 @@ import {
 import {
   apiMetricsPolicy,
   certManagerMetricsPolicy,
-  veleroMetricsPolicy,
   monitoringNetworkPolicies,
   nodeAgentsNetworkPolicies,
   ScrapeTargets,
+  veleroMetricsPolicy,
 } from "./networkPolicies";
 import { alloyValues, kubePrometheusStackValues, LOKI_PUSH_URL, lokiValues } from "./values";
 import {
@@ -331,10 +331,10 @@ export class MonitoringStack extends pulumi.ComponentResource {
         [certManagerMetricsPolicy(args.certManager.labels)],
         k8sOpts,
       );
-    if (targets.velero)
+    if (args.velero && targets.velero)
       createNetworkPolicies(
         name,
-        args.velero!.namespace.output,
+        args.velero.namespace.output,
         [veleroMetricsPolicy(targets.velero)],
         k8sOpts,
       );
