@@ -55,6 +55,9 @@ export function memoryBytes(quantity: unknown): number | undefined {
   return value === undefined ? undefined : ceil(value);
 }
 
+/** Bytes of a storage request ("5Gi", "500Mi", "10G"): the same quantity arithmetic as memory. */
+export const storageBytes = memoryBytes;
+
 /** "430m", "1.5 vCPU" from 1500 millicores. */
 export function formatCpu(millis: number): string {
   return millis < 1000 ? `${millis}m` : `${+(millis / 1000).toFixed(2)} vCPU`;

@@ -3,6 +3,7 @@
 // so that one unknown input makes that resource unpriced instead of failing the whole estimate.
 import { UNKNOWN_SENTINELS } from "./sentinels";
 import type { PriceEntry, PriceTable } from "./prices";
+import { storageBytes } from "./quantity";
 
 /** A resource as the estimate reads it: from the offline plan (`inputs`) or the analyzer (`props`). */
 export interface CostResource {
@@ -217,28 +218,6 @@ const databaseCluster: Rule = (props, prices) => {
 
 // ---- block storage ----------------------------------------------------------------------------
 
-const UNITS: Record<string, number> = {
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-};
-
-/** Bytes of a Kubernetes quantity such as "5Gi", "500Mi", "10G"; undefined when it is not one. */
-export function quantityBytes(quantity: unknown): number | undefined {
-  if (typeof quantity === "number") return quantity >= 0 ? quantity : undefined;
-  if (typeof quantity !== "string") return undefined;
-  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/.exec(quantity.trim());
-  return m ? Number(m[1]) * UNITS[m[2] ?? ""] : undefined;
-}
-
 /** Prices one claim spec (a PVC's spec or a volumeClaimTemplate's spec) times `copies`. */
 function claimCost(
   spec: unknown,
@@ -255,7 +234,7 @@ function claimCost(
     );
   }
   const request = at(spec, "resources", "requests", "storage");
-  const bytes = quantityBytes(request);
+  const bytes = storageBytes(request);
   if (bytes === undefined) return unpriced(`${description}: storage request is ${describe(request)}`);
   const gib = Math.max(1, Math.ceil(bytes / 2 ** 30)); // volumes are whole GiB, at least 1
   const perGiB = prices.blockStorage.perGiB.monthlyUsd;
@@ -306,7 +285,7 @@ const statefulSet: Rule = (props, prices) => {
 function claimGiB(spec: unknown, prices: PriceTable): number {
   const storageClass = at(spec, "storageClassName");
   if (typeof storageClass !== "string" || !prices.blockStorageClasses.includes(storageClass)) return 0;
-  const bytes = quantityBytes(at(spec, "resources", "requests", "storage"));
+  const bytes = storageBytes(at(spec, "resources", "requests", "storage"));
   return bytes === undefined ? 0 : Math.max(1, Math.ceil(bytes / 2 ** 30));
 }
 

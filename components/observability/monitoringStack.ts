@@ -210,52 +210,51 @@ export class MonitoringStack extends pulumi.ComponentResource {
 
     // What uses the operator's CRDs waits for the chart that brings them.
     const afterCrds = { ...k8sOpts, dependsOn: [stack] };
-    new k8s.apiextensions.CustomResource(
-      `${name}-api-servicemonitor`,
-      {
-        apiVersion: "monitoring.coreos.com/v1",
-        kind: "ServiceMonitor",
-        metadata: { name: "platform-api", namespace: ns, labels: RELEASE_LABEL },
-        spec: {
-          namespaceSelector: { matchNames: [args.api.namespace.name] },
-          selector: { matchLabels: args.api.labels },
-          endpoints: [{ port: args.api.portName, path: "/metrics", interval: "30s" }],
-        },
+    // Each scrape target, found by its Service's labels and port name in its own namespace.
+    const serviceMonitor = (
+      role: string,
+      objectName: string,
+      target: {
+        namespace: string;
+        labels: Readonly<Record<string, string>>;
+        port: string;
+        interval: string;
       },
-      afterCrds,
-    );
-    if (args.certManager) {
+    ) =>
       new k8s.apiextensions.CustomResource(
-        `${name}-cert-manager-servicemonitor`,
+        `${name}-${role}-servicemonitor`,
         {
           apiVersion: "monitoring.coreos.com/v1",
           kind: "ServiceMonitor",
-          metadata: { name: "cert-manager", namespace: ns, labels: RELEASE_LABEL },
+          metadata: { name: objectName, namespace: ns, labels: RELEASE_LABEL },
           spec: {
-            namespaceSelector: { matchNames: [args.certManager.namespace.name] },
-            selector: { matchLabels: args.certManager.labels },
-            endpoints: [{ port: "tcp-prometheus-servicemonitor", path: "/metrics", interval: "60s" }],
+            namespaceSelector: { matchNames: [target.namespace] },
+            selector: { matchLabels: { ...target.labels } },
+            endpoints: [{ port: target.port, path: "/metrics", interval: target.interval }],
           },
         },
         afterCrds,
       );
-    }
-    if (args.velero) {
-      new k8s.apiextensions.CustomResource(
-        `${name}-velero-servicemonitor`,
-        {
-          apiVersion: "monitoring.coreos.com/v1",
-          kind: "ServiceMonitor",
-          metadata: { name: "velero", namespace: ns, labels: RELEASE_LABEL },
-          spec: {
-            namespaceSelector: { matchNames: [args.velero.namespace.name] },
-            selector: { matchLabels: { ...args.velero.labels } },
-            endpoints: [{ port: args.velero.metricsPort.name, path: "/metrics", interval: "60s" }],
-          },
-        },
-        afterCrds,
-      );
-    }
+    serviceMonitor("api", "platform-api", {
+      namespace: args.api.namespace.name,
+      labels: args.api.labels,
+      port: args.api.portName,
+      interval: "30s",
+    });
+    if (args.certManager)
+      serviceMonitor("cert-manager", "cert-manager", {
+        namespace: args.certManager.namespace.name,
+        labels: args.certManager.labels,
+        port: "tcp-prometheus-servicemonitor",
+        interval: "60s",
+      });
+    if (args.velero)
+      serviceMonitor("velero", "velero", {
+        namespace: args.velero.namespace.name,
+        labels: args.velero.labels,
+        port: args.velero.metricsPort.name,
+        interval: "60s",
+      });
     new k8s.apiextensions.CustomResource(
       `${name}-alerts`,
       {

@@ -3,6 +3,7 @@
 // chart default). Every pod runs with a seccomp profile, without privilege escalation, with all
 // capabilities dropped and a read-only root filesystem; only the two node agents need more, and say why.
 import type { TelemetryStoreConfig } from "../../config";
+import { restrictedPodSecurity } from "../kube";
 import {
   ALLOY_RELEASE,
   DASHBOARD_LABEL,
@@ -37,17 +38,6 @@ export const RESOURCES = {
   loki: resources(["100m", "1"], ["256Mi", "1Gi"]),
   alloy: resources(["50m", "500m"], ["128Mi", "384Mi"]),
 } as const;
-
-/** Pod-level settings of the restricted profile for a numeric non-root user. */
-function restrictedPod(uid: number) {
-  return {
-    runAsNonRoot: true,
-    runAsUser: uid,
-    runAsGroup: uid,
-    fsGroup: uid,
-    seccompProfile: { type: "RuntimeDefault" },
-  };
-}
 
 /** Container-level settings of the restricted profile, with a read-only root filesystem. */
 const RESTRICTED_CONTAINER = {
@@ -130,7 +120,7 @@ export function kubePrometheusStackValues(args: KubePrometheusStackValuesArgs): 
       admissionWebhooks: { enabled: false, patch: { enabled: false }, certManager: { enabled: false } },
       tls: { enabled: false },
       resources: RESOURCES.operator,
-      securityContext: restrictedPod(65534),
+      securityContext: restrictedPodSecurity(65534),
       containerSecurityContext: RESTRICTED_CONTAINER,
       prometheusConfigReloader: { resources: RESOURCES.configReloader },
       service: { type: "ClusterIP" },
@@ -145,7 +135,7 @@ export function kubePrometheusStackValues(args: KubePrometheusStackValuesArgs): 
         retentionSize: `${retentionGiB}GB`,
         ...(storageSpec ? { storageSpec } : {}),
         resources: RESOURCES.prometheus,
-        securityContext: restrictedPod(1000),
+        securityContext: restrictedPodSecurity(1000),
         podMetadata: { labels: POD_LABELS.prometheus },
         // ServiceMonitors and rules of any namespace, with the release label (the chart's selector).
         serviceMonitorSelectorNilUsesHelmValues: true,
@@ -182,7 +172,7 @@ export function kubePrometheusStackValues(args: KubePrometheusStackValuesArgs): 
             }
           : {}),
         resources: RESOURCES.alertmanager,
-        securityContext: restrictedPod(1000),
+        securityContext: restrictedPodSecurity(1000),
         podMetadata: { labels: POD_LABELS.alertmanager },
       },
     },
@@ -193,7 +183,7 @@ export function kubePrometheusStackValues(args: KubePrometheusStackValuesArgs): 
       fullnameOverride: "kube-state-metrics",
       service: { type: "ClusterIP" },
       resources: RESOURCES.kubeStateMetrics,
-      securityContext: { enabled: true, ...restrictedPod(65534) },
+      securityContext: { enabled: true, ...restrictedPodSecurity(65534) },
       containerSecurityContext: RESTRICTED_CONTAINER,
     },
 
@@ -220,7 +210,7 @@ function grafanaValues(args: KubePrometheusStackValuesArgs): Values {
     initChownData: { enabled: false },
     testFramework: { enabled: false },
     resources: RESOURCES.grafana,
-    securityContext: restrictedPod(472),
+    securityContext: restrictedPodSecurity(472),
     containerSecurityContext: RESTRICTED_CONTAINER,
     // Writable places Grafana needs beside its data volume, the root filesystem being read-only.
     extraEmptyDirMounts: [
@@ -282,7 +272,7 @@ export function nodeExporterValues(): Values {
     hostPID: true,
     hostRootFsMount: { enabled: true, mountPropagation: "HostToContainer" },
     resources: RESOURCES.nodeExporter,
-    securityContext: restrictedPod(65534),
+    securityContext: restrictedPodSecurity(65534),
     containerSecurityContext: RESTRICTED_CONTAINER,
     service: { type: "ClusterIP" },
   };
@@ -330,7 +320,7 @@ export function lokiValues(args: LokiValuesArgs): Values {
         working_directory: "/var/loki/compactor",
       },
       analytics: { reporting_enabled: false },
-      podSecurityContext: { ...restrictedPod(10001), fsGroupChangePolicy: "OnRootMismatch" },
+      podSecurityContext: { ...restrictedPodSecurity(10001), fsGroupChangePolicy: "OnRootMismatch" },
       containerSecurityContext: RESTRICTED_CONTAINER,
     },
     singleBinary: {
