@@ -86,3 +86,29 @@ export function platformKeys(values: Record<string, string>): Record<string, str
 export function unwrap<T>(output: { apply<U>(f: (t: T) => U): unknown }): Promise<T> {
   return new Promise((resolve) => output.apply((value) => resolve(value)));
 }
+
+const DEV_URN_PREFIX = "urn:pulumi:dev::platform::";
+
+/** A planned resource with the fields the diff ignores filled in. */
+export function planned(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  protect = false,
+): PlannedResource {
+  return {
+    urn: `${DEV_URN_PREFIX}${type}::${name}`,
+    type,
+    name,
+    parent: null,
+    custom: true,
+    protect,
+    ignoreChanges: [],
+    retainOnDelete: false,
+    aliases: [],
+    provider: null,
+    inputs,
+    dependencies: [],
+    propertyDependencies: {},
+  };
+}

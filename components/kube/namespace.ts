@@ -22,10 +22,11 @@ export function restrictedPodSecurityLabels(): Record<string, string> {
   return podSecurityLabels("restricted");
 }
 
-/** A namespace whose pods must meet the restricted Pod Security Standard. */
-export function restrictedNamespace(
+/** A namespace of the platform whose pods Pod Security Admission holds to `level`. */
+function platformNamespace(
   name: string,
   namespace: string,
+  level: PodSecurityLevel,
   opts: pulumi.CustomResourceOptions,
 ): k8s.core.v1.Namespace {
   return new k8s.core.v1.Namespace(
@@ -33,11 +34,20 @@ export function restrictedNamespace(
     {
       metadata: {
         name: namespace,
-        labels: { ...restrictedPodSecurityLabels(), "app.kubernetes.io/part-of": "platform" },
+        labels: { ...podSecurityLabels(level), "app.kubernetes.io/part-of": "platform" },
       },
     },
     opts,
   );
+}
+
+/** A namespace whose pods must meet the restricted Pod Security Standard. */
+export function restrictedNamespace(
+  name: string,
+  namespace: string,
+  opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Namespace {
+  return platformNamespace(name, namespace, "restricted", opts);
 }
 
 /**
@@ -51,14 +61,5 @@ export function hostAccessNamespace(
   level: Exclude<PodSecurityLevel, "restricted">,
   opts: pulumi.CustomResourceOptions,
 ): k8s.core.v1.Namespace {
-  return new k8s.core.v1.Namespace(
-    name,
-    {
-      metadata: {
-        name: namespace,
-        labels: { ...podSecurityLabels(level), "app.kubernetes.io/part-of": "platform" },
-      },
-    },
-    opts,
-  );
+  return platformNamespace(name, namespace, level, opts);
 }

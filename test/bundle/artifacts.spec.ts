@@ -8,7 +8,7 @@ import { dockerfileBaseImages, isPinned, planArtifacts } from "../../scripts/lib
 import { missingFromBundle } from "../../scripts/lib/bundle/compare";
 import { evaluateOnline } from "../../scripts/lib/bundle/evaluateOnline";
 import { Evaluation, PlannedResource } from "../../scripts/lib/evaluate";
-import { PROJECT_DIR } from "../helpers";
+import { planned, PROJECT_DIR } from "../helpers";
 import { tempDir, writeBundle } from "./fixtures";
 
 /** The stacks that can use a bundle: those whose cluster is the local k0s node. */
@@ -25,21 +25,9 @@ function bundleFor(evaluation: Evaluation, dir: string) {
 
 /** A Deployment in the app namespace running `image`, as a new component would add it. */
 function deployment(image: string): PlannedResource {
-  return {
-    urn: "urn:pulumi:dev::platform::kubernetes:apps/v1:Deployment::cache",
-    type: "kubernetes:apps/v1:Deployment",
-    name: "cache",
-    parent: null,
-    custom: true,
-    protect: false,
-    ignoreChanges: [],
-    retainOnDelete: false,
-    aliases: [],
-    provider: null,
-    inputs: { spec: { template: { spec: { containers: [{ name: "cache", image }] } } } },
-    dependencies: [],
-    propertyDependencies: {},
-  };
+  return planned("kubernetes:apps/v1:Deployment", "cache", {
+    spec: { template: { spec: { containers: [{ name: "cache", image }] } } },
+  });
 }
 
 describe("offline bundle: its artifacts, from the plan", () => {

@@ -1,32 +1,9 @@
 import { PlanResource } from "../../scripts/lib/diff";
 import { Evaluation, PlannedResource, SECRET, UNKNOWN } from "../../scripts/lib/evaluate";
 import { planDocument } from "../../scripts/lib/render";
+import { planned } from "../helpers";
 
-const STACK = "urn:pulumi:dev::platform::";
-
-/** A planned resource with the fields the diff ignores filled in. */
-export function planned(
-  type: string,
-  name: string,
-  inputs: Record<string, unknown>,
-  protect = false,
-): PlannedResource {
-  return {
-    urn: `${STACK}${type}::${name}`,
-    type,
-    name,
-    parent: null,
-    custom: true,
-    protect,
-    ignoreChanges: [],
-    retainOnDelete: false,
-    aliases: [],
-    provider: null,
-    inputs,
-    dependencies: [],
-    propertyDependencies: {},
-  };
-}
+export { planned };
 
 /** The resources of an evaluation in `plan --json` form, the way the diff receives both sides. */
 export function planOf(...resources: PlannedResource[]): PlanResource[] {

@@ -2,6 +2,12 @@
 // controller the cluster lacks (an ingress controller that writes Ingress status).
 import type { TestCluster } from "./cluster";
 
+/** Whether the namespace exists on the cluster. */
+export async function namespaceExists(cluster: TestCluster, namespace: string): Promise<boolean> {
+  const found = await cluster.kubectl(["get", "namespace", namespace, "--ignore-not-found", "-o", "name"]);
+  return found.trim() !== "";
+}
+
 /** One workload and how many of its pods are ready. */
 export type Workloads = { kind: string; namespace: string; name: string; desired: number; ready: number }[];
 

@@ -32,7 +32,13 @@ import {
   startKwokCluster,
   type TestCluster,
 } from "./cluster";
-import { checkWorkloads, playIngressController, podSecurityRefusal, type Workloads } from "./clusterChecks";
+import {
+  checkWorkloads,
+  namespaceExists,
+  playIngressController,
+  podSecurityRefusal,
+  type Workloads,
+} from "./clusterChecks";
 import { GATEWAY_API_VERSION } from "../../components/ingress/versions";
 import { existingGatewayStackFile, withGatewayRouting } from "./gatewayApi";
 import { checkGatewayApi } from "./gatewayCheck";
@@ -207,15 +213,8 @@ class Run {
       await stack.destroy({ ...this.output, signal: this.signal() });
       this.deployed = false;
       for (const namespace of namespaces) {
-        const left = await cluster.kubectl([
-          "get",
-          "namespace",
-          namespace,
-          "--ignore-not-found",
-          "-o",
-          "name",
-        ]);
-        if (left.trim() !== "") throw new Error(`namespace ${namespace} is still there after destroy`);
+        if (await namespaceExists(cluster, namespace))
+          throw new Error(`namespace ${namespace} is still there after destroy`);
       }
       log(`  namespaces ${namespaces.join(", ")} are gone`);
     });

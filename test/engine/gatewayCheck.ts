@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { seconds } from "../e2e/log";
 import type { TestCluster } from "./cluster";
+import { namespaceExists } from "./clusterChecks";
 import {
   brokenCopies,
   chooseObjects,
@@ -110,15 +111,7 @@ export async function checkGatewayApi(
       throw new Error("the gateway stacks' offline plans declare no Gateway or no HTTPRoute to check");
 
     for (const namespace of namespacesOf(objects)) {
-      const exists = await cluster.kubectl([
-        "get",
-        "namespace",
-        namespace,
-        "--ignore-not-found",
-        "-o",
-        "name",
-      ]);
-      if (exists.trim() !== "") continue;
+      if (await namespaceExists(cluster, namespace)) continue;
       await cluster.kubectl(["create", "namespace", namespace]);
       createdNamespaces.push(namespace);
     }

@@ -3,9 +3,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Evaluation, PlannedResource } from "../../scripts/lib/evaluate";
+import type { Evaluation } from "../../scripts/lib/evaluate";
 import { helmChartAdvisories, OFFLINE_COVERAGE } from "../../scripts/lib/render";
-import { inBatches, PROJECT_DIR, runTool, runToolAsync, ToolRun } from "../helpers";
+import { inBatches, planned, PROJECT_DIR, runTool, runToolAsync, ToolRun } from "../helpers";
 
 // The plan runs as a user runs it, in a copy of the project, so that broken stack files can be tried.
 const COPIED = [
@@ -370,21 +370,9 @@ describe("npm run plan", function () {
   });
 
   it("says that a helm.v3.Release is not checked by the policy pack either", () => {
-    const release: PlannedResource = {
-      urn: "urn:pulumi:prod::platform::kubernetes:helm.sh/v3:Release::redis",
-      type: "kubernetes:helm.sh/v3:Release",
-      name: "redis",
-      parent: null,
-      custom: true,
-      protect: false,
-      ignoreChanges: [],
-      retainOnDelete: false,
-      aliases: [],
-      provider: null,
-      inputs: { chart: "oci://registry.example.com/charts/redis" },
-      dependencies: [],
-      propertyDependencies: {},
-    };
+    const release = planned("kubernetes:helm.sh/v3:Release", "redis", {
+      chart: "oci://registry.example.com/charts/redis",
+    });
     const evaluation: Evaluation = { project: "platform", stack: "prod", resources: [release], outputs: {} };
     assert.deepEqual(helmChartAdvisories(evaluation), [
       {
@@ -403,21 +391,7 @@ describe("npm run plan", function () {
   it("says that the objects of a yaml.v2 manifest (the Gateway API's CRDs) are not checked offline", () => {
     const file =
       "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml";
-    const manifest: PlannedResource = {
-      urn: "urn:pulumi:prod::platform::kubernetes:yaml/v2:ConfigFile::crds",
-      type: "kubernetes:yaml/v2:ConfigFile",
-      name: "crds",
-      parent: null,
-      custom: false,
-      protect: false,
-      ignoreChanges: [],
-      retainOnDelete: false,
-      aliases: [],
-      provider: null,
-      inputs: { file },
-      dependencies: [],
-      propertyDependencies: {},
-    };
+    const manifest = planned("kubernetes:yaml/v2:ConfigFile", "crds", { file });
     const evaluation: Evaluation = { project: "platform", stack: "prod", resources: [manifest], outputs: {} };
     assert.deepEqual(helmChartAdvisories(evaluation), [
       {
