@@ -34,7 +34,7 @@ export function checkBundleFile(bundle: OfflineBundle, entry: BundleFile): strin
  * Files in the node's image folder that bundle.json does not list: k0s imports every archive of
  * the folder it is given, so an unlisted one would reach the node unchecked.
  */
-export function unlistedNodeImages(bundle: OfflineBundle): string[] {
+function unlistedNodeImages(bundle: OfflineBundle): string[] {
   const dir = bundlePath(bundle, IMAGE_DIRS.node);
   if (!fs.existsSync(dir)) return [];
   const listed = new Set(bundle.manifest.images.map((image) => image.file));

@@ -5,13 +5,7 @@ export type { ChartRef, ChartSource } from "./chartSource";
 export { componentLabels, spreadAcrossNodes } from "./labels";
 export { fromBundle } from "./fromBundle";
 export { manifestSource } from "./manifestSource";
-export {
-  hostAccessNamespace,
-  podSecurityLabels,
-  PSA_VERSION,
-  restrictedNamespace,
-  restrictedPodSecurityLabels,
-} from "./namespace";
+export { hostAccessNamespace, podSecurityLabels, PSA_VERSION, restrictedNamespace } from "./namespace";
 export type { PodSecurityLevel } from "./namespace";
 export {
   childName,

@@ -17,11 +17,6 @@ export function podSecurityLabels(level: PodSecurityLevel): Record<string, strin
   return labels;
 }
 
-/** Labels that make Pod Security Admission enforce, audit and warn on the restricted profile. */
-export function restrictedPodSecurityLabels(): Record<string, string> {
-  return podSecurityLabels("restricted");
-}
-
 /** A namespace of the platform whose pods Pod Security Admission holds to `level`. */
 function platformNamespace(
   name: string,
