@@ -23,7 +23,7 @@ import {
   renderCost,
   renderCostDelta,
 } from "../cost";
-import { checkEvaluation } from "./lib/policyCheck";
+import { startPolicyThread } from "./lib/policyThread";
 import { helmChartAdvisories, planDocument, renderTree, renderViolations } from "./lib/render";
 import { resolveCommit } from "./lib/worktree";
 
@@ -55,9 +55,13 @@ async function report(
   baseCommit: string | undefined,
   basePlan: Promise<() => BasePlan> | undefined,
 ): Promise<number> {
-  const evaluation = await evaluateStack(PROJECT_DIR, options.stack);
+  // The pack and the schemas load on their own thread while the program runs.
+  const policies = startPolicyThread();
+  const evaluation = await evaluateStack(PROJECT_DIR, options.stack, {
+    onResource: (resource) => policies.prefetch(resource.type),
+  });
   // The policies' verdicts, then what the plan could not check (Helm charts' rendered objects).
-  const violations = [...(await checkEvaluation(evaluation)), ...helmChartAdvisories(evaluation)];
+  const violations = [...(await policies.check(evaluation)), ...helmChartAdvisories(evaluation)];
   const cost = estimateCost(evaluation);
   const capacity = estimateCapacity(evaluation);
   if (options.diff !== undefined && baseCommit !== undefined && basePlan !== undefined) {

@@ -5,6 +5,8 @@
 // copy of the project elsewhere (a worktree of `plan --diff`, a test's scratch repository) hits the
 // same entries instead of adding its own. Type errors are `npm run build`'s job, not this loader's.
 "use strict";
+// The SDK's function-serialization dependencies load on first use only (see that file).
+require("./lazy-sdk-dependencies.cjs");
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");

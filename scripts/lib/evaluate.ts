@@ -71,7 +71,9 @@ export interface Evaluation {
 export async function evaluateStack(
   projectDir: string,
   stack: string,
-  options: Pick<MockRun, "preview" | "outputsOf" | "invoke"> & { readonly configDir?: string } = {},
+  options: Pick<MockRun, "preview" | "outputsOf" | "invoke" | "onResource"> & {
+    readonly configDir?: string;
+  } = {},
 ): Promise<Evaluation> {
   const { project, values, secretKeys } = readStackConfig(options.configDir ?? projectDir, stack);
   const entry = path.resolve(projectDir, "index.ts");
@@ -95,6 +97,8 @@ export interface MockRun {
     name: string,
     inputs: Record<string, unknown>,
   ) => Record<string, unknown> | undefined;
+  /** Called with each resource as the program registers it, e.g. to start loading what checks it. */
+  readonly onResource?: (resource: PlannedResource) => void;
 }
 
 /**
@@ -136,7 +140,7 @@ export async function runUnderMocks(
   // The mock API hides a resource's parent; the monitor's request carries it.
   monitor.registerResource = (req: RegisterRequest, callback: (err: Error | null, resp: unknown) => void) => {
     const parent = req.getParent() || null;
-    resources.push({
+    const resource: PlannedResource = {
       urn: engineUrn(parent, req.getType(), req.getName(), run.project, run.stack),
       type: req.getType(),
       name: req.getName(),
@@ -153,7 +157,9 @@ export async function runUnderMocks(
       inputs: toPlain(rpc.deserializeProperties(req.getObject() as never, true)) as Record<string, unknown>,
       dependencies: req.getDependenciesList(),
       propertyDependencies: propertyDependencies(req),
-    });
+    };
+    resources.push(resource);
+    run.onResource?.(resource);
     return register(req, callback);
   };
   pulumi.runtime.setAllConfig(run.config, [...(run.secretKeys ?? [])]);

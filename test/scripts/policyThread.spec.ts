@@ -1,0 +1,76 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { UsageError } from "../../scripts/lib/cli";
+import { Evaluation } from "../../scripts/lib/evaluate";
+import { checkEvaluation } from "../../scripts/lib/policyCheck";
+import { startPolicyThread } from "../../scripts/lib/policyThread";
+import { PROJECT_DIR, planned } from "../helpers";
+
+// `npm run plan` checks the program's resources on a worker thread that loads the pack and the
+// schemas while the program runs. What the thread answers must be what the check on the main
+// thread answers, errors included.
+
+/** A dev plan with one Deployment that breaks the pack (no limits, root, a tag) and its schema. */
+const DEFECTIVE: Evaluation = {
+  project: "platform",
+  stack: "dev",
+  outputs: {},
+  resources: [
+    planned("kubernetes:apps/v1:Deployment", "web", {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "web", namespace: "app" },
+      spec: {
+        replicas: "two",
+        selector: { matchLabels: { app: "web" } },
+        template: {
+          metadata: { labels: { app: "web" } },
+          spec: { containers: [{ name: "web", image: "nginx:latest", ports: [{ containerPort: 80 }] }] },
+        },
+      },
+    }),
+  ],
+};
+
+describe("the plan's policy thread", () => {
+  it("gives the violations the main thread's check gives, mandatory schema and pack ones among them", async () => {
+    const thread = startPolicyThread();
+    thread.prefetch("kubernetes:apps/v1:Deployment");
+    const [onThread, inProcess] = await Promise.all([thread.check(DEFECTIVE), checkEvaluation(DEFECTIVE)]);
+    assert.deepEqual(onThread, inProcess);
+    const mandatory = new Set(
+      onThread.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy),
+    );
+    assert.ok(
+      mandatory.has("kubernetes-schema"),
+      `schema violation expected, got ${[...mandatory].join(", ")}`,
+    );
+    assert.ok(
+      mandatory.size > 1,
+      `pack violations expected besides the schema's, got ${[...mandatory].join(", ")}`,
+    );
+  });
+
+  it("reports a stack without a policy config as the UsageError the plan exits 2 on, naming the file", async () => {
+    const thread = startPolicyThread();
+    await assert.rejects(thread.check(DEFECTIVE, "no-such-stack"), (error: unknown) => {
+      assert.ok(error instanceof UsageError);
+      assert.match(
+        error.message,
+        /policies\/config\/no-such-stack\.json: no policy config for stack "no-such-stack"/,
+      );
+      return true;
+    });
+  });
+
+  it("lets the process exit when the check is never asked for (the program failed first)", () => {
+    const script = `require("./scripts/lib/policyThread").startPolicyThread().prefetch("kubernetes:core/v1:Namespace");`;
+    const run = spawnSync(process.execPath, ["-r", "./scripts/register.cjs", "-e", script], {
+      cwd: PROJECT_DIR,
+      encoding: "utf8",
+      timeout: 15_000,
+    });
+    assert.equal(run.signal, null, "the process was still running after 15 s");
+    assert.equal(run.status, 0, run.stderr);
+  });
+});
