@@ -1,12 +1,14 @@
 // Defers three of @pulumi/pulumi's dependencies until something uses them. The SDK loads them when it
 // is first required, for function serialization (closures shipped to dynamic providers and cloud
-// callbacks): the TypeScript compiler (9 MB), npm's @npmcli/arborist with its ~300 modules, and
-// normalize-package-data. Together they are more than half of `require('@pulumi/pulumi')`'s time,
-// and neither the offline tools nor this program ever serialize a function. Each one is replaced
+// callbacks) and for reading a component provider's TypeScript: the TypeScript compiler (9 MB),
+// npm's @npmcli/arborist with its ~300 modules, and normalize-package-data. Together they are more
+// than half of `require('@pulumi/pulumi')`'s time, and neither the offline tools nor this program
+// ever serialize a function or analyse a provider. Each one is replaced
 // in the module cache by a proxy that loads the real module on its first use (a property read, a
 // call, `new`), so nothing changes for code that does use them: it only pays the time then.
-// Measured with `npm run bench:plan`. Only the tools and tests that preload scripts/register.cjs get
-// this, never the program under `pulumi up`; PLATFORM_EAGER_SDK_DEPENDENCIES=1 turns it off.
+// Measured with `npm run bench:plan`. Preloaded by scripts/register.cjs (the offline tools) and by
+// mocha (.mocharc.json), never by the program under `pulumi up`; PLATFORM_EAGER_SDK_DEPENDENCIES=1
+// turns it off.
 "use strict";
 const path = require("node:path");
 
@@ -39,31 +41,37 @@ function defer(id) {
   const placeholder = new module.constructor(filename, null);
   placeholder.filename = filename;
   placeholder.loaded = true;
-  // A function target, so that modules exporting a function or class can be called and constructed.
-  placeholder.exports = new Proxy(function deferredModule() {}, {
-    // `__esModule` answered without loading: TypeScript's `__importStar`/`__importDefault` helpers
-    // then keep the proxy instead of copying the module's keys (which would load it); `default`
-    // gives what those helpers would have given, the module itself.
+  // The target is a bound function: it can be called and constructed (for modules that export a
+  // function or a class) and, unlike a plain function, has no own `prototype`, a non-configurable
+  // key that the proxy would otherwise have to report as the target's rather than the module's.
+  const target = function deferredModule() {}.bind(null);
+  // `default` is what TypeScript's and esbuild's interop helpers give an importer: the module itself
+  // unless it is an ES module.
+  const defaultOf = (mod) => (mod.__esModule ? mod.default : mod);
+  placeholder.exports = new Proxy(target, {
+    // `__esModule` is answered without loading, so that the interop helpers (`__importStar`,
+    // `__importDefault`, `__toESM`) keep the proxy instead of copying the module's keys at import.
     get: (_target, key) => {
       if (key === "__esModule") return true;
       const mod = load();
-      return key === "default" && !mod.__esModule ? mod : mod[key];
+      return key === "default" ? defaultOf(mod) : mod[key];
     },
-    has: (_target, key) => key in load(),
-    // A proxy must list its target's non-configurable keys (a function's `prototype`) and describe
-    // them as the target does; every other key is the module's own, described as configurable.
-    ownKeys: (target) =>
-      [...new Set([...Reflect.ownKeys(load()), "prototype"])].filter(
-        (key) => key !== "prototype" || Reflect.has(target, key),
-      ),
-    getOwnPropertyDescriptor: (target, key) => {
-      const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
-      if (key === "prototype" && descriptor === undefined)
-        return Reflect.getOwnPropertyDescriptor(target, key);
+    set: (_target, key, value) => Reflect.set(load(), key, value),
+    has: (_target, key) => key === "__esModule" || key === "default" || key in load(),
+    ownKeys: () => [...new Set([...Reflect.ownKeys(load()), "default"])],
+    getOwnPropertyDescriptor: (_target, key) => {
+      const mod = load();
+      if (key === "default")
+        return { value: defaultOf(mod), writable: false, enumerable: true, configurable: true };
+      const descriptor = Reflect.getOwnPropertyDescriptor(mod, key);
+      // Described as configurable: a proxy may not call a key non-configurable that its target lacks.
       return descriptor && { ...descriptor, configurable: true };
     },
+    defineProperty: (_target, key, descriptor) => Reflect.defineProperty(load(), key, descriptor),
+    deleteProperty: (_target, key) => Reflect.deleteProperty(load(), key),
     apply: (_target, self, args) => Reflect.apply(load(), self, args),
-    construct: (_target, args) => Reflect.construct(load(), args),
+    // `newTarget` kept, so that a class extending the module's class constructs that subclass.
+    construct: (_target, args, newTarget) => Reflect.construct(load(), args, newTarget),
   });
   require.cache[filename] = placeholder;
 }

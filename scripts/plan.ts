@@ -1,7 +1,7 @@
 // Offline plan: the desired state of a stack with no Pulumi CLI, cloud account or Docker; with
 // `--diff <ref>`, what changes against that git ref's desired state.
 // Exit codes: 0 ok, 1 policy or schema failure, 2 invalid config, unreadable stack file, bad ref or
-// bad usage, 3 the program itself failed.
+// bad usage, 3 the program itself failed (or the policy check did: a defect in the pack).
 import { realpathSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -23,7 +23,7 @@ import {
   renderCost,
   renderCostDelta,
 } from "../cost";
-import { startPolicyThread } from "./lib/policyThread";
+import { PolicyThreadError, startPolicyThread } from "./lib/policyThread";
 import { helmChartAdvisories, planDocument, renderTree, renderViolations } from "./lib/render";
 import { resolveCommit } from "./lib/worktree";
 
@@ -151,6 +151,10 @@ function exitCodeFor(error: unknown): number {
   }
   if (error instanceof BaseProgramError) {
     process.stderr.write(`plan: ${error.message}\n`);
+    return 3;
+  }
+  if (error instanceof PolicyThreadError) {
+    process.stderr.write(`plan: ${error.stack ?? error.message}\n`);
     return 3;
   }
   process.stderr.write(

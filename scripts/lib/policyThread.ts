@@ -25,11 +25,21 @@ export interface PolicyThread {
   check(evaluation: Evaluation, policyConfigStack?: string): Promise<Violation[]>;
 }
 
+/** The policy check itself failed (a defect in the pack or its thread, not in the input). */
+export class PolicyThreadError extends Error {
+  constructor(message: string, stack?: string) {
+    super(`the policy check failed: ${message}`);
+    this.name = "PolicyThreadError";
+    if (stack) this.stack = `${this.name}: ${this.message}\n${stack.split("\n").slice(1).join("\n")}`;
+  }
+}
+
 /**
  * Starts the policy pack and the Kubernetes schemas loading on a worker thread, so that on a machine
  * with a second core they load while the program is evaluated rather than after it (about a fifth
  * of the prod plan's time). The thread never keeps the process alive on its own: if the evaluation
- * fails, the process exits without waiting for it.
+ * fails, the process exits without waiting for it. `check` may be called once; a second call, or
+ * one after the thread ended, rejects with a {@link PolicyThreadError}.
  */
 export function startPolicyThread(): PolicyThread {
   // The worker loads TypeScript through the same loader as this process.
@@ -39,35 +49,55 @@ export function startPolicyThread(): PolicyThread {
     eval: true,
   });
   worker.unref();
-  let failure: Error | undefined; // the thread failed before anyone asked for its answer
-  worker.on("error", (error) => (failure ??= error));
-  const post = (request: PolicyRequest) => worker.postMessage(request);
+  // What ended the thread before anyone asked for its answer (it failed to load, or crashed).
+  let ended: Error | undefined;
+  worker.on("error", (error) => (ended ??= new PolicyThreadError(error.message, error.stack)));
+  worker.on("exit", (code) => (ended ??= new PolicyThreadError(`its thread exited with code ${code}`)));
+  let asked = false;
   return {
-    prefetch: (type) => post({ kind: "prefetch", type }),
+    prefetch: (type) => {
+      if (!asked && !ended) worker.postMessage({ kind: "prefetch", type } satisfies PolicyRequest);
+    },
     check: (evaluation, policyConfigStack) =>
       new Promise<Violation[]>((resolve, reject) => {
-        if (failure) return reject(failure);
+        if (asked) return reject(new PolicyThreadError("check() was called twice on one thread"));
+        asked = true;
+        if (ended) return reject(ended);
         worker.ref(); // the answer is awaited now
+        const onMessage = (reply: PolicyReply) =>
+          settle(() => (reply.kind === "violations" ? resolve(reply.violations) : reject(asError(reply))));
+        const onError = (error: Error) =>
+          settle(() => reject(new PolicyThreadError(error.message, error.stack)));
+        const onMessageError = () =>
+          settle(() => reject(new PolicyThreadError("its answer could not be read")));
+        const onExit = (code: number) =>
+          settle(() =>
+            reject(new PolicyThreadError(`its thread exited with code ${code} before it answered`)),
+          );
         const settle = (outcome: () => void) => {
-          worker.removeAllListeners();
+          worker.off("message", onMessage).off("error", onError).off("messageerror", onMessageError);
+          worker.off("exit", onExit);
           void worker.terminate();
           outcome();
         };
-        worker.on("message", (reply: PolicyReply) =>
-          settle(() => (reply.kind === "violations" ? resolve(reply.violations) : reject(asError(reply)))),
-        );
-        worker.on("error", (error) => settle(() => reject(error)));
-        worker.on("exit", (code) =>
-          settle(() => reject(new Error(`the policy thread exited with code ${code} before it answered`))),
-        );
-        post({ kind: "check", evaluation, ...(policyConfigStack ? { policyConfigStack } : {}) });
+        worker
+          .on("message", onMessage)
+          .on("error", onError)
+          .on("messageerror", onMessageError)
+          .on("exit", onExit);
+        const request: PolicyRequest = {
+          kind: "check",
+          evaluation,
+          ...(policyConfigStack ? { policyConfigStack } : {}),
+        };
+        worker.postMessage(request);
       }),
   };
 }
 
 /** The thread's error as this thread's: an input problem stays a UsageError (exit 2). */
 function asError(reply: Extract<PolicyReply, { kind: "error" }>): Error {
-  const error = reply.name === "UsageError" ? new UsageError(reply.message) : new Error(reply.message);
-  if (reply.name !== "UsageError" && reply.stack) error.stack = reply.stack;
-  return error;
+  return reply.name === "UsageError"
+    ? new UsageError(reply.message)
+    : new PolicyThreadError(reply.message, reply.stack);
 }

@@ -10,7 +10,10 @@ if (!port) throw new Error("policyWorker.ts runs on a worker thread started by p
 const reply = (message: PolicyReply) => port.postMessage(message);
 
 port.on("message", (request: PolicyRequest) => {
-  if (request.kind === "prefetch") return prefetchSchema(request.type);
+  if (request.kind === "prefetch") {
+    prefetchSchema(request.type);
+    return;
+  }
   checkEvaluation(request.evaluation, request.policyConfigStack).then(
     (violations) => reply({ kind: "violations", violations }),
     (error: unknown) =>

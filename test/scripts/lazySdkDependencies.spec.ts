@@ -1,10 +1,12 @@
 import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { transformSync } from "esbuild";
+import * as ts from "typescript";
 import { PROJECT_DIR } from "../helpers";
 
 // scripts/lazy-sdk-dependencies.cjs, preloaded with the offline tools' loader, defers three of the
-// SDK's dependencies until first use. Loading the SDK must not load them; using what needs them
-// (function serialization) must still work as without the deferral.
+// SDK's dependencies until first use. Loading the SDK must not load them; using them, however the
+// importing code was compiled, must give what it gives without the deferral.
 
 /** Runs `script` in a fresh Node process with the tools' loader, as `npm run plan` starts; its stdout. */
 function withToolsLoader(script: string, env: Record<string, string> = {}): Promise<string> {
@@ -36,32 +38,83 @@ const loaded = (id) => {
 const report = () => JSON.stringify(["typescript", "@npmcli/arborist", "normalize-package-data"].map(loaded));
 `;
 
+/**
+ * Code that uses the three modules the ways importers do: a namespace import, a default import of a
+ * function, a class extended, keys listed, a property written to the module. Compiled as this project's loaders
+ * compile it (esbuild) and as the SDK is compiled (tsc with esModuleInterop's helpers).
+ */
+const IMPORTER = `
+import * as arborist from "@npmcli/arborist";
+import normalize from "normalize-package-data";
+import * as typescript from "typescript";
+class Tree extends arborist.Arborist {
+  kind(): string { return "tree"; }
+}
+const tree = new Tree({ path: "." });
+const manifest: Record<string, unknown> = { name: "shop", version: "1.2.3" };
+normalize(manifest as never);
+(require("typescript") as Record<string, unknown>).importedBy = "spec";
+console.log(JSON.stringify({
+  subclass: tree instanceof Tree && tree.kind(),
+  treePath: tree.path,
+  id: manifest._id,
+  keyed: Object.keys(arborist).includes("Arborist"),
+  written: (require("typescript") as Record<string, unknown>).importedBy,
+  statements: typescript.createSourceFile("x.ts", "const a = 1; let b;", typescript.ScriptTarget.Latest).statements.length,
+}));
+`;
+
 describe("the SDK's deferred dependencies (scripts/lazy-sdk-dependencies.cjs)", () => {
-  it("are not loaded with @pulumi/pulumi, and are without the deferral", async () => {
+  it("are not loaded with @pulumi/pulumi, and are loaded with it without the deferral", async () => {
     const script = `${LOADED} require("@pulumi/pulumi"); console.log(report());`;
     assert.deepEqual(await deferredAndEager(script), ["[false,false,false]", "[true,true,true]"]);
   });
 
-  it("load on first use, and work as without the deferral: a function serialized, npm's tree and manifest read", async () => {
+  it("load on first use: the SDK serializes a function as it does without the deferral", async () => {
     const script = `${LOADED}
       const pulumi = require("@pulumi/pulumi");
       const factor = 6;
-      (async () => {
-        const { text } = await pulumi.runtime.serializeFunction((n) => n * factor);
-        const { Arborist } = require("@npmcli/arborist");
-        const tree = new Arborist({ path: "." });
-        const manifest = { name: "shop", version: "1.2.3" };
-        require("normalize-package-data")(manifest);
-        console.log(JSON.stringify({ text, tree: tree.path, id: manifest._id, loaded: JSON.parse(report()) }));
-      })();`;
+      pulumi.runtime.serializeFunction((n) => n * factor).then(({ text }) =>
+        console.log(JSON.stringify({ text, loaded: JSON.parse(report()) })));`;
     const [deferred, eager] = (await deferredAndEager(script)).map(
-      (out) => JSON.parse(out) as Record<string, unknown>,
+      (out) => JSON.parse(out) as { text: string; loaded: boolean[] },
     );
-    assert.deepEqual(deferred.loaded, [true, true, true]);
-    assert.match(String(deferred.text), /factor: 6/); // the closure's captured variable, found by TypeScript's parser
-    assert.match(String(deferred.text), /n \* factor/);
-    assert.equal(deferred.tree, PROJECT_DIR);
-    assert.equal(deferred.id, "shop@1.2.3");
-    assert.deepEqual(deferred, eager);
+    assert.deepEqual(deferred.loaded, [true, false, false]); // TypeScript only: the SDK's parser
+    assert.match(deferred.text, /factor: 6/); // the captured variable, found by TypeScript's parser
+    assert.match(deferred.text, /n \* factor/);
+    assert.equal(deferred.text, eager.text);
   });
+
+  for (const [compiler, compile] of [
+    [
+      "esbuild, as this project's loaders compile it",
+      (source: string) => transformSync(source, { loader: "ts", format: "cjs" }).code,
+    ],
+    [
+      "tsc with esModuleInterop, as the SDK is compiled",
+      (source: string) =>
+        ts.transpileModule(source, {
+          compilerOptions: {
+            module: ts.ModuleKind.CommonJS,
+            target: ts.ScriptTarget.ES2022,
+            esModuleInterop: true,
+          },
+        }).outputText,
+    ],
+  ] as const) {
+    it(`behave as the real modules for code compiled by ${compiler}`, async () => {
+      const [deferred, eager] = (await deferredAndEager(compile(IMPORTER))).map(
+        (out) => JSON.parse(out) as unknown,
+      );
+      assert.deepEqual(deferred, {
+        subclass: "tree",
+        treePath: PROJECT_DIR,
+        id: "shop@1.2.3",
+        keyed: true,
+        written: "spec",
+        statements: 2,
+      });
+      assert.deepEqual(deferred, eager);
+    });
+  }
 });

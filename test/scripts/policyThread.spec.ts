@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { UsageError } from "../../scripts/lib/cli";
 import { Evaluation } from "../../scripts/lib/evaluate";
 import { checkEvaluation } from "../../scripts/lib/policyCheck";
-import { startPolicyThread } from "../../scripts/lib/policyThread";
+import { PolicyThreadError, startPolicyThread } from "../../scripts/lib/policyThread";
 import { PROJECT_DIR, planned } from "../helpers";
 
 // `npm run plan` checks the program's resources on a worker thread that loads the pack and the
@@ -61,6 +61,13 @@ describe("the plan's policy thread", () => {
       );
       return true;
     });
+  });
+
+  it("answers one check only: a second call is refused, not answered with the first one's result", async () => {
+    const thread = startPolicyThread();
+    const first = thread.check(DEFECTIVE);
+    await assert.rejects(thread.check(DEFECTIVE, "no-such-stack"), PolicyThreadError);
+    assert.ok((await first).length > 0);
   });
 
   it("lets the process exit when the check is never asked for (the program failed first)", () => {
