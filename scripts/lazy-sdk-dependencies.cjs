@@ -3,9 +3,9 @@
 // callbacks) and for reading a component provider's TypeScript: the TypeScript compiler (9 MB),
 // npm's @npmcli/arborist with its ~300 modules, and normalize-package-data. Together they are more
 // than half of `require('@pulumi/pulumi')`'s time, and neither the offline tools nor this program
-// ever serialize a function or analyse a provider. Each one is replaced
-// in the module cache by a proxy that loads the real module on its first use (a property read, a
-// call, `new`), so nothing changes for code that does use them: it only pays the time then.
+// ever serialize a function or analyse a provider. Each one is replaced in the module cache by a
+// proxy that loads the real module on its first use (a property read, a call, `new`), so nothing
+// changes for code that does use them: it only pays the time then.
 // Measured with `npm run bench:plan`. Preloaded by scripts/register.cjs (the offline tools) and by
 // mocha (.mocharc.json), never by the program under `pulumi up`; PLATFORM_EAGER_SDK_DEPENDENCIES=1
 // turns it off.
