@@ -6,9 +6,9 @@
 // ever serialize a function or analyse a provider. Each one is replaced in the module cache by a
 // proxy that loads the real module on its first use (a property read, a call, `new`), so nothing
 // changes for code that does use them: it only pays the time then.
-// Measured with `npm run bench:plan`. Preloaded by scripts/register.cjs (the offline tools) and by
-// mocha (.mocharc.json), never by the program under `pulumi up`; PLATFORM_EAGER_SDK_DEPENDENCIES=1
-// turns it off.
+// Measured with `npm run bench:plan`. Preloaded by scripts/register.cjs, the loader of the offline
+// tools and of mocha (.mocharc.json), never by the program under `pulumi up`;
+// PLATFORM_EAGER_SDK_DEPENDENCIES=1 turns it off.
 "use strict";
 const path = require("node:path");
 

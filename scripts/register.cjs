@@ -1,6 +1,8 @@
 // Loads the project's TypeScript files by transpiling them with esbuild, and nothing else.
 // tsx hooks every module load, which doubles the time @pulumi/pulumi takes to load; the offline
 // tools are meant to start about as fast as the SDK itself (`npm run plan`, `npm run policy`).
+// mocha loads the specs through it too (.mocharc.json). It emits inline source maps, used only
+// when Node runs with --enable-source-maps (see the README's Tests section for why not always).
 // Transpiled files are cached by content and project-relative path under node_modules/.cache, so a
 // copy of the project elsewhere (a worktree of `plan --diff`, a test's scratch repository) hits the
 // same entries instead of adding its own. Type errors are `npm run build`'s job, not this loader's.
