@@ -52,16 +52,6 @@ function loadModel(t: KubernetesType): Promise<Validate | undefined> {
   return model;
 }
 
-/**
- * Starts loading the schema of a resource type (a Pulumi Kubernetes type token such as
- * `kubernetes:apps/v1:Deployment`) before {@link validateKubernetesSchema} needs it, so that a caller
- * can overlap the loading with other work. Types without a schema are ignored.
- */
-export function prefetchSchema(type: string): void {
-  const t = parseKubernetesType(type);
-  if (t) void loadModel(t);
-}
-
 function valueAt(root: unknown, pointer: string): unknown {
   let v = root;
   for (const seg of pointer.split("/").slice(1))

@@ -58,7 +58,7 @@ async function report(
   // The pack and the schemas load on their own thread while the program runs.
   const policies = startPolicyThread();
   const evaluation = await evaluateStack(PROJECT_DIR, options.stack, {
-    onResource: (resource) => policies.prefetch(resource.type),
+    onResource: (resource) => policies.add(resource),
   });
   // The policies' verdicts, then what the plan could not check (Helm charts' rendered objects).
   const violations = [...(await policies.check(evaluation)), ...helmChartAdvisories(evaluation)];

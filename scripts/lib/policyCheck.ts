@@ -1,7 +1,13 @@
-import { loadPolicyConfig, ResourceUnderTest, runPolicies, Violation } from "../../policies/engine";
+import {
+  loadPolicyConfig,
+  PolicyConfig,
+  ResourceUnderTest,
+  runPolicies,
+  Violation,
+} from "../../policies/engine";
 import { validateKubernetesSchema } from "../../policies/schema";
 import { UsageError } from "./cli";
-import { Evaluation } from "./evaluate";
+import { Evaluation, PlannedResource } from "./evaluate";
 
 /**
  * Runs the policy pack, with the stack's policy config (`policies/config/<stack>.json`, or that of
@@ -13,13 +19,23 @@ export async function checkEvaluation(
   evaluation: Evaluation,
   policyConfigStack?: string,
 ): Promise<Violation[]> {
-  let config;
+  const config = stackPolicyConfig(policyConfigStack ?? evaluation.stack);
+  const resources = evaluation.resources.map(underTest);
+  return [...(await validateKubernetesSchema(resources)), ...runPolicies(resources, config)];
+}
+
+/** The policy config of `stack`; a missing or invalid one is a {@link UsageError} naming the file. */
+export function stackPolicyConfig(stack: string): PolicyConfig {
   try {
-    config = loadPolicyConfig(policyConfigStack ?? evaluation.stack);
+    return loadPolicyConfig(stack);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const resources: ResourceUnderTest[] = evaluation.resources.map((r) => ({
+}
+
+/** A planned resource as the pack and the schema validation take it. */
+export function underTest(r: PlannedResource): ResourceUnderTest {
+  return {
     urn: r.urn,
     type: r.type,
     name: r.name,
@@ -27,6 +43,5 @@ export async function checkEvaluation(
     ...(r.parent ? { parent: r.parent } : {}),
     dependencies: r.dependencies,
     propertyDependencies: r.propertyDependencies,
-  }));
-  return [...(await validateKubernetesSchema(resources)), ...runPolicies(resources, config)];
+  };
 }

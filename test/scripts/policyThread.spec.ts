@@ -35,7 +35,7 @@ const DEFECTIVE: Evaluation = {
 describe("the plan's policy thread", () => {
   it("gives the violations the main thread's check gives, mandatory schema and pack ones among them", async () => {
     const thread = startPolicyThread();
-    thread.prefetch("kubernetes:apps/v1:Deployment");
+    thread.add(DEFECTIVE.resources[0]);
     const [onThread, inProcess] = await Promise.all([thread.check(DEFECTIVE), checkEvaluation(DEFECTIVE)]);
     assert.deepEqual(onThread, inProcess);
     const mandatory = new Set(
@@ -70,8 +70,17 @@ describe("the plan's policy thread", () => {
     assert.ok((await first).length > 0);
   });
 
+  it("refuses to check an evaluation whose resources are not the ones added", async () => {
+    const thread = startPolicyThread();
+    thread.add(planned("kubernetes:core/v1:Namespace", "other", { metadata: { name: "other" } }));
+    await assert.rejects(thread.check(DEFECTIVE), /the resources added are not the evaluation's/);
+  });
+
   it("lets the process exit when the check is never asked for (the program failed first)", () => {
-    const script = `require("./scripts/lib/policyThread").startPolicyThread().prefetch("kubernetes:core/v1:Namespace");`;
+    const resource = JSON.stringify(
+      planned("kubernetes:core/v1:Namespace", "shop", { metadata: { name: "shop" } }),
+    );
+    const script = `require("./scripts/lib/policyThread").startPolicyThread().add(${resource});`;
     const run = spawnSync(process.execPath, ["-r", "./scripts/register.cjs", "-e", script], {
       cwd: PROJECT_DIR,
       encoding: "utf8",
