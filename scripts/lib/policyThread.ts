@@ -41,9 +41,10 @@ export class PolicyThreadError extends Error {
 /**
  * Starts the policy pack and the Kubernetes schemas loading on a worker thread, which checks each
  * resource's schema as it is added: on a machine with a second core, that happens while the program
- * is evaluated rather than after it (about a fifth of the prod plan's time). The thread never keeps the process alive on its own: if the evaluation
- * fails, the process exits without waiting for it. `check` may be called once; a second call, or
- * one after the thread ended, rejects with a {@link PolicyThreadError}.
+ * is evaluated rather than after it (about a fifth of the prod plan's time). The thread never keeps
+ * the process alive on its own: if the evaluation fails, the process exits without waiting for it.
+ * `check` may be called once; a second call, or one after the thread ended, rejects with a
+ * {@link PolicyThreadError}.
  */
 export function startPolicyThread(): PolicyThread {
   // The worker loads TypeScript through the same loader as this process.

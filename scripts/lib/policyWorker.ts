@@ -2,8 +2,7 @@
 // resource against its schema as the main thread sends it, and answers one check with the schema's
 // violations followed by the pack's, as checkEvaluation gives them.
 import { parentPort } from "node:worker_threads";
-import type { ResourceUnderTest, Violation } from "../../policies/engine";
-import { runPolicies } from "../../policies/engine";
+import { runPolicies, type ResourceUnderTest, type Violation } from "../../policies/engine";
 import { validateKubernetesSchema } from "../../policies/schema";
 import { stackPolicyConfig, underTest } from "./policyCheck";
 import type { PolicyReply, PolicyRequest } from "./policyThread";
