@@ -31,12 +31,15 @@ export interface ObjectRef {
   readonly path: string;
 }
 
-/** A BackendObjectReference: group defaults to "" (core) and kind to Service (API reference). */
-function backendRef(ref: Record<string, unknown>, path: string): ObjectRef {
+/**
+ * A Gateway API object reference, its group defaulting to "" (core) and its kind to `kind`: Service
+ * for a BackendObjectReference, Secret for a SecretObjectReference (API reference).
+ */
+function objectRef(ref: Record<string, unknown>, kind: "Service" | "Secret", path: string): ObjectRef {
   const namespace = str(ref.namespace);
   return {
     group: str(ref.group) ?? "",
-    kind: str(ref.kind) ?? "Service",
+    kind: str(ref.kind) ?? kind,
     name: str(ref.name) ?? "",
     ...(namespace !== undefined ? { namespace } : {}),
     path,
@@ -53,12 +56,12 @@ export function routeBackends(props: Record<string, unknown>): ObjectRef[] {
     records(filters).forEach((f, k) => {
       const mirror = record(f.requestMirror).backendRef;
       if (mirror !== undefined)
-        out.push(backendRef(record(mirror), `${at}.filters[${k}].requestMirror.backendRef`));
+        out.push(objectRef(record(mirror), "Service", `${at}.filters[${k}].requestMirror.backendRef`));
     });
   records(record(props.spec).rules).forEach((rule, i) => {
     const at = `spec.rules[${i}]`;
     records(rule.backendRefs).forEach((ref, j) => {
-      out.push(backendRef(ref, `${at}.backendRefs[${j}]`));
+      out.push(objectRef(ref, "Service", `${at}.backendRefs[${j}]`));
       mirrors(ref.filters, `${at}.backendRefs[${j}]`);
     });
     mirrors(rule.filters, at);
@@ -66,19 +69,12 @@ export function routeBackends(props: Record<string, unknown>): ObjectRef[] {
   return out;
 }
 
-/** A SecretObjectReference: group defaults to "" (core) and kind to Secret (API reference). */
+/** Every certificate a Gateway's listeners refer to (`spec.listeners[].tls.certificateRefs`). */
 export function listenerCertificates(props: Record<string, unknown>): ObjectRef[] {
   return records(record(props.spec).listeners).flatMap((listener, i) =>
-    records(record(listener.tls).certificateRefs).map((ref, j) => {
-      const namespace = str(ref.namespace);
-      return {
-        group: str(ref.group) ?? "",
-        kind: str(ref.kind) ?? "Secret",
-        name: str(ref.name) ?? "",
-        ...(namespace !== undefined ? { namespace } : {}),
-        path: `spec.listeners[${i}].tls.certificateRefs[${j}]`,
-      };
-    }),
+    records(record(listener.tls).certificateRefs).map((ref, j) =>
+      objectRef(ref, "Secret", `spec.listeners[${i}].tls.certificateRefs[${j}]`),
+    ),
   );
 }
 
