@@ -213,6 +213,7 @@ export function certManagerNetworkPolicies(controller: IngressControllerPods): N
     DEFAULT_DENY,
     {
       name: "cert-manager-egress",
+      deployedUnderEarlierName: true,
       spec: {
         podSelector: {},
         policyTypes: ["Egress"],
@@ -228,6 +229,7 @@ export function certManagerNetworkPolicies(controller: IngressControllerPods): N
     },
     {
       name: "cert-manager-webhook",
+      deployedUnderEarlierName: true,
       spec: {
         podSelector: { matchLabels: { "app.kubernetes.io/component": "webhook" } },
         policyTypes: ["Ingress"],

@@ -191,6 +191,7 @@ export function traefikNetworkPolicies(): NamedPolicy[] {
     DEFAULT_DENY,
     {
       name: "traefik-entrypoints",
+      deployedUnderEarlierName: true,
       spec: {
         podSelector: { matchLabels: TRAEFIK_POD_LABELS },
         policyTypes: ["Ingress"],
@@ -199,6 +200,7 @@ export function traefikNetworkPolicies(): NamedPolicy[] {
     },
     {
       name: "traefik-egress",
+      deployedUnderEarlierName: true,
       spec: {
         podSelector: { matchLabels: TRAEFIK_POD_LABELS },
         policyTypes: ["Egress"],

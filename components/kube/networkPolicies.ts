@@ -37,6 +37,12 @@ export const HTTPS_AND_API_EGRESS = {
 export interface NamedPolicy {
   readonly name: string;
   readonly spec: NetworkPolicySpec;
+  /**
+   * Set on the policies that stacks deployed under the earlier child names, `<parent>-<name>`,
+   * before names stopped repeating the words parent and role share (65402e6): that name becomes an
+   * alias, so such a stack keeps its object. Default: no alias.
+   */
+  readonly deployedUnderEarlierName?: true;
 }
 
 /** The first policy of every namespace: nothing in, nothing out, unless another policy allows it. */
@@ -48,8 +54,8 @@ export const DEFAULT_DENY: NamedPolicy = {
 /**
  * Creates the policies in one namespace. Each resource is named after its parent and its role,
  * without repeating a word the two share (`platform-prod-traefik` and `traefik-egress` give
- * `platform-prod-traefik-egress`); an alias keeps the earlier, repeating name's state, so that a
- * stack deployed before sees no replacement.
+ * `platform-prod-traefik-egress`). A policy deployed under the earlier, repeating name keeps that
+ * name's state through an alias ({@link NamedPolicy.deployedUnderEarlierName}): no replacement.
  */
 export function createNetworkPolicies(
   name: string,
@@ -63,7 +69,9 @@ export function createNetworkPolicies(
     return new k8s.networking.v1.NetworkPolicy(
       child,
       { metadata: { name: policy.name, namespace }, spec: policy.spec },
-      child === earlier ? opts : pulumi.mergeOptions(opts, { aliases: [{ name: earlier }] }),
+      policy.deployedUnderEarlierName && child !== earlier
+        ? pulumi.mergeOptions(opts, { aliases: [{ name: earlier }] })
+        : opts,
     );
   });
 }

@@ -93,7 +93,7 @@ export function metricsServerNetworkPolicies(): NamedPolicy[] {
   return [
     DEFAULT_DENY,
     {
-      name: "metrics-server-api",
+      name: "metrics-api",
       spec: {
         podSelector: { matchLabels: POD_LABELS },
         policyTypes: ["Ingress"],
@@ -102,6 +102,7 @@ export function metricsServerNetworkPolicies(): NamedPolicy[] {
     },
     {
       name: "metrics-server-egress",
+      deployedUnderEarlierName: true,
       spec: {
         podSelector: { matchLabels: POD_LABELS },
         policyTypes: ["Egress"],

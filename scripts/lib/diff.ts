@@ -16,6 +16,8 @@ export interface PlanResource {
   readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
   /** URN of the provider resource it is created with; absent for default providers and older plans. */
   readonly provider?: string | null;
+  /** URNs of earlier resources whose state it takes over (`aliases`); absent in older plans. */
+  readonly aliases?: readonly string[];
   /** Inputs with unknowns already marked and secrets masked leaf by leaf. */
   readonly inputs: unknown;
 }
@@ -59,16 +61,27 @@ export interface PlanDiff {
   readonly unchanged: number;
 }
 
-/** Compares two plans by URN; every list is ordered by URN, every field list by path. */
+/**
+ * Compares two plans by URN, as the engine does: a resource whose alias names a URN of the first
+ * plan that the second no longer has is that resource, renamed (no delete and create). Every list is
+ * ordered by URN, every field list by path.
+ */
 export function diffPlans(before: readonly PlanResource[], after: readonly PlanResource[]): PlanDiff {
   const old = new Map(before.map((r) => [r.urn, r]));
   const now = new Map(after.map((r) => [r.urn, r]));
-  const added = after.filter((r) => !old.has(r.urn)).map(ref);
-  const removed = before.filter((r) => !now.has(r.urn)).map(ref);
-  const changed: ResourceChange[] = [];
+  // Each resource of `after` with its state in `before`: under its own URN, or one of its aliases.
+  const previousOf = new Map<PlanResource, PlanResource>();
   for (const resource of after) {
-    const previous = old.get(resource.urn);
-    if (!previous) continue;
+    const earlier = [resource.urn, ...(resource.aliases ?? []).filter((urn) => !now.has(urn))]
+      .map((urn) => old.get(urn))
+      .find((r) => r !== undefined);
+    if (earlier) previousOf.set(resource, earlier);
+  }
+  const carried = new Set([...previousOf.values()].map((r) => r.urn));
+  const added = after.filter((r) => !previousOf.has(r)).map(ref);
+  const removed = before.filter((r) => !carried.has(r.urn)).map(ref);
+  const changed: ResourceChange[] = [];
+  for (const [resource, previous] of previousOf) {
     // What the engine ignores is no change to the stack (the DOKS version after creation, say).
     const ignored = resource.ignoreChanges ?? [];
     const fields = diffValues(previous.inputs, resource.inputs).filter(
@@ -83,11 +96,9 @@ export function diffPlans(before: readonly PlanResource[], after: readonly PlanR
         ...(protect.before !== protect.after ? { protect } : {}),
       });
   }
-  const all = replacedThroughDependencies(
-    after.filter((r) => old.has(r.urn)),
-    changed,
-  );
-  const unchanged = after.filter((r) => old.has(r.urn)).length - all.length;
+  const kept = [...previousOf.keys()];
+  const all = replacedThroughDependencies(kept, changed);
+  const unchanged = kept.length - all.length;
   return { added: byUrn(added), removed: byUrn(removed), changed: byUrn(all), unchanged };
 }
 

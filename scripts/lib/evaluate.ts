@@ -41,7 +41,7 @@ export interface PlannedResource {
   readonly ignoreChanges: readonly string[];
   /** Whether Pulumi leaves the object behind when it deletes the resource (`retainOnDelete`). */
   readonly retainOnDelete: boolean;
-  /** Earlier names or URNs whose state this resource takes over (`aliases`). */
+  /** URNs of earlier resources whose state this one takes over (its `aliases`, resolved). */
   readonly aliases: readonly string[];
   /** URN of the explicit provider it is created with; null for a default provider. */
   readonly provider: string | null;
@@ -152,7 +152,7 @@ export async function runUnderMocks(
       provider: providerUrn(req.getProvider()),
       aliases: [
         ...req.getAliasurnsList(),
-        ...req.getAliasesList().map((alias) => alias.getUrn() || alias.getSpec()?.getName() || ""),
+        ...req.getAliasesList().map((alias) => alias.getUrn() || aliasUrn(req, alias.getSpec(), run)),
       ].filter(Boolean),
       inputs: toPlain(rpc.deserializeProperties(req.getObject() as never, true)) as Record<string, unknown>,
       dependencies: req.getDependenciesList(),
@@ -213,12 +213,35 @@ interface RegisterRequest {
   getRetainondelete(): boolean | undefined;
   getProvider(): string;
   getAliasurnsList(): string[];
-  getAliasesList(): { getUrn(): string; getSpec(): { getName(): string } | undefined }[];
+  getAliasesList(): { getUrn(): string; getSpec(): AliasSpec | undefined }[];
   getObject(): unknown;
   getDependenciesList(): string[];
   getPropertydependenciesMap(): {
     forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void;
   };
+}
+
+/** An alias given by its parts; what it leaves empty is the resource's own (Pulumi's `Alias`). */
+interface AliasSpec {
+  getName(): string;
+  getType(): string;
+  getStack(): string;
+  getProject(): string;
+  getParenturn(): string;
+  getNoparent(): boolean;
+}
+
+/** The URN an alias names, as the engine resolves it; "" for an alias with no parts. */
+function aliasUrn(req: RegisterRequest, spec: AliasSpec | undefined, run: MockRun): string {
+  if (spec === undefined) return "";
+  const parent = spec.getNoparent() ? null : spec.getParenturn() || req.getParent() || null;
+  return engineUrn(
+    parent,
+    spec.getType() || req.getType(),
+    spec.getName() || req.getName(),
+    spec.getProject() || run.project,
+    spec.getStack() || run.stack,
+  );
 }
 
 /** The URN in a provider reference (`<urn>::<id>`), or null for none. */

@@ -25,6 +25,8 @@ export interface PlanDocument {
     propertyDependencies: Readonly<Record<string, readonly string[]>>;
     /** URN of the explicit provider it is created with; null for a default provider. */
     provider: string | null;
+    /** URNs of earlier resources whose state it takes over (`aliases`). */
+    aliases: readonly string[];
   }[];
   readonly outputs: Record<string, unknown>;
   readonly violations: readonly Violation[];
@@ -55,6 +57,7 @@ export function planDocument(
       dependencies: r.dependencies,
       propertyDependencies: r.propertyDependencies,
       provider: r.provider,
+      aliases: r.aliases,
     })),
     outputs: markUnknowns(evaluation.outputs) as Record<string, unknown>,
     violations,

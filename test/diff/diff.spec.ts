@@ -80,6 +80,42 @@ describe("diffPlans", () => {
     ]);
   });
 
+  describe("a resource renamed with an alias to its earlier URN (the engine keeps its state)", () => {
+    const OLD_URN = "urn:pulumi:dev::platform::kubernetes:core/v1:ConfigMap::old";
+    const renamed = (inputs: Record<string, unknown>, aliases = [OLD_URN]) => [
+      ...base().filter((r) => r.name !== "old"),
+      { ...planned("kubernetes:core/v1:ConfigMap", "renamed", inputs), aliases },
+    ];
+
+    it("is neither added nor removed, and unchanged when its inputs are", () => {
+      const diff = diffPlans(planOf(...base()), planOf(...renamed({ data: { a: "1" } })));
+      assert.deepEqual(diff, { added: [], removed: [], changed: [], unchanged: 4 });
+    });
+
+    it("is a change under its new URN when its inputs changed too", () => {
+      const diff = diffPlans(planOf(...base()), planOf(...renamed({ data: { a: "2" } })));
+      assert.deepEqual([diff.added, diff.removed, diff.unchanged], [[], [], 3]);
+      assert.deepEqual(diff.changed, [
+        {
+          urn: "urn:pulumi:dev::platform::kubernetes:core/v1:ConfigMap::renamed",
+          type: "kubernetes:core/v1:ConfigMap",
+          name: "renamed",
+          fields: [{ path: "data.a", before: "1", after: "2" }],
+          // The provider replaces a ConfigMap whose data changes, renamed or not.
+          replacedBecause: ["data"],
+        },
+      ]);
+    });
+
+    it("is a delete and a create without the alias", () => {
+      const diff = diffPlans(planOf(...base()), planOf(...renamed({ data: { a: "1" } }, [])));
+      assert.deepEqual(
+        [diff.added.map((r) => r.name), diff.removed.map((r) => r.name)],
+        [["renamed"], ["old"]],
+      );
+    });
+  });
+
   it("orders every list by URN whatever the registration order", () => {
     const after = [planned("b:b:B", "z", {}), planned("a:a:A", "y", {}), ...base().reverse()];
     const diff = diffPlans(planOf(...base()), planOf(...after));
