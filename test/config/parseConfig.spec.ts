@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ConfigError, listStacks, parseConfig, readStackConfig } from "../../config";
+import { ConfigError, KEYS, listStacks, parseConfig, readStackConfig } from "../../config";
 import { PROJECT_DIR } from "../helpers";
 
 /** The dev stack's values (project defaults applied), with `changes` on top; undefined removes a key. */
@@ -52,15 +52,16 @@ describe("stack configuration", () => {
       observability: { level: "metrics" },
       cluster: {
         provider: "k0s",
-        k0sVersion: "v1.36.3+k0s.2",
-        image: "docker.io/k0sproject/k0s:v1.36.3-k0s.2",
+        // The pinned release (Renovate moves it), as an image tag: a tag cannot hold "+".
+        k0sVersion: KEYS.k0sVersion.default,
+        image: `docker.io/k0sproject/k0s:${KEYS.k0sVersion.default.replace("+", "-")}`,
         apiPort: 6443,
         ingressHttpPort: 8080,
         ingressHttpsPort: 8443,
       },
       registry: {
         provider: "local",
-        image: "docker.io/library/registry:3.1.1",
+        image: KEYS.registryImage.default,
         port: 5001,
         host: "localhost:5001",
       },
@@ -74,7 +75,7 @@ describe("stack configuration", () => {
       },
       database: {
         mode: "in-cluster",
-        image: "docker.io/library/postgres:17.11-bookworm",
+        image: KEYS.databaseImage.default,
         storage: { kind: "emptyDir" },
         backupSchedule: "30 2 * * *",
         // A laptop's throwaway database: dumps on an emptyDir, no bucket.
@@ -130,7 +131,7 @@ describe("stack configuration", () => {
     );
     assert.deepEqual(config.database, {
       mode: "in-cluster",
-      image: "docker.io/library/postgres:17.11-bookworm",
+      image: KEYS.databaseImage.default,
       storage: { kind: "pvc", sizeGi: 5, storageClass: "do-block-storage" },
       backupSchedule: "30 2 * * *",
       // Dumps go to a Spaces bucket in the cluster's region, outside the cluster.

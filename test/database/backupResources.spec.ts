@@ -3,6 +3,7 @@
 // secret from the provider to the pod, the nightly CronJob that stores dumps there, the restore
 // CronJob `npm run db:restore` starts Jobs from, and what the policy pack says of them.
 import * as assert from "node:assert/strict";
+import { KEYS } from "../../config";
 import { Evaluation, PlannedResource } from "../../scripts/lib/evaluate";
 import { checkEvaluation } from "../../scripts/lib/policyCheck";
 import { evaluateDeployed, FIXTURE_DIGEST } from "../app/deployed";
@@ -81,7 +82,8 @@ describe("database backups (staging: in the cluster, dumps to Spaces)", () => {
     const spec = pod(cron);
     const [dump] = spec.initContainers as Json[];
     const [store] = spec.containers as Json[];
-    assert.equal(dump.image, "docker.io/library/postgres:17.11-bookworm");
+    // The server's own image (the project default), so that pg_dump matches the server.
+    assert.equal(dump.image, KEYS.databaseImage.default);
     assert.deepEqual(dump.command, ["pg_dump", "--format=custom", "--file=/work/app.dump"]);
     // The tool is the api image's, pinned by the digest the push returned.
     assert.equal(store.image, `registry.digitalocean.com/k8s-platform-staging/api@${FIXTURE_DIGEST}`);

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { CERT_MANAGER_CHART_VERSION, TRAEFIK_CHART_VERSION } from "../../components/ingress/versions";
+import { KEY_DEFAULTS } from "../../config";
 import { PROJECT_DIR } from "../helpers";
 
 // Renovate's custom managers are regular expressions over files others edit: these specs run them
@@ -65,11 +66,14 @@ describe("renovate.json", () => {
     assert.ok(config.packageRules.some((r) => r.matchPackageNames?.includes("@pulumi/**") && r.groupName));
   });
 
-  it("finds the k0s release in Pulumi.yaml, and its versioning reads it", () => {
+  // The program compares values with the defaults in config/keys.ts (a key that does not apply to
+  // a stack may only hold its default): both files move in the same pull request.
+  it("finds the k0s release in Pulumi.yaml and config/keys.ts, and its versioning reads it", () => {
     const [k0s] = config.customManagers.filter((m) => m.depNameTemplate === "k0sproject/k0s");
     const found = extract(k0s);
     assert.deepEqual(found, [
       { file: "Pulumi.yaml", groups: { currentValue: project.config.k0sVersion.default } },
+      { file: "config/keys.ts", groups: { currentValue: KEY_DEFAULTS.k0sVersion } },
     ]);
     const versioning = config.packageRules.find((r) =>
       r.matchPackageNames?.includes("k0sproject/k0s"),
@@ -82,13 +86,17 @@ describe("renovate.json", () => {
     );
   });
 
-  it("finds the registry and PostgreSQL images in Pulumi.yaml", () => {
+  it("finds the registry and PostgreSQL images in Pulumi.yaml and config/keys.ts", () => {
     const [images] = config.customManagers.filter((m) => m.datasourceTemplate === "docker");
-    const found = extract(images).filter((e) => e.file === "Pulumi.yaml");
-    assert.deepEqual(
-      found.map((e) => `${e.groups.depName}:${e.groups.currentValue}`),
-      [project.config.registryImage.default, project.config.databaseImage.default],
-    );
+    const found = (file: string) =>
+      extract(images)
+        .filter((e) => e.file === file)
+        .map((e) => `${e.groups.depName}:${e.groups.currentValue}`);
+    assert.deepEqual(found("Pulumi.yaml"), [
+      project.config.registryImage.default,
+      project.config.databaseImage.default,
+    ]);
+    assert.deepEqual(found("config/keys.ts"), [KEY_DEFAULTS.registryImage, KEY_DEFAULTS.databaseImage]);
   });
 
   it("finds every version marked with a renovate comment, the Helm charts among them", () => {
