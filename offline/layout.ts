@@ -46,10 +46,7 @@ export function downloadPath(url: string): string {
 /** The absolute path of the bundle's copy of a manifest URL; throws when absent. */
 export function bundledDownload(bundle: OfflineBundle, url: string): string {
   const found = bundle.manifest.manifests.find((entry) => entry.url === url);
-  if (!found)
-    throw new BundleError(
-      `${url} is not in the offline bundle ${bundle.dir}; make the bundle again with \`npm run bundle\``,
-    );
+  if (!found) throw new BundleError(`${url} is not in the offline bundle ${bundle.dir}`);
   return bundlePath(bundle, found.file);
 }
 
@@ -57,10 +54,7 @@ export function bundledDownload(bundle: OfflineBundle, url: string): string {
 export function bundledImage(bundle: OfflineBundle, ref: string): BundleImage {
   const wanted = normalizeImage(ref);
   const found = bundle.manifest.images.find((image) => normalizeImage(image.ref) === wanted);
-  if (!found)
-    throw new BundleError(
-      `image ${ref} is not in the offline bundle ${bundle.dir}; make the bundle again with \`npm run bundle\``,
-    );
+  if (!found) throw new BundleError(`image ${ref} is not in the offline bundle ${bundle.dir}`);
   return found;
 }
 
@@ -69,10 +63,7 @@ export function bundledChart(bundle: OfflineBundle, chart: string, version: stri
   const found: BundleChart | undefined = bundle.manifest.charts.find(
     (entry) => entry.chart === chart && entry.version === version,
   );
-  if (!found)
-    throw new BundleError(
-      `chart ${chart} ${version} is not in the offline bundle ${bundle.dir}; make the bundle again with \`npm run bundle\``,
-    );
+  if (!found) throw new BundleError(`chart ${chart} ${version} is not in the offline bundle ${bundle.dir}`);
   return bundlePath(bundle, found.file);
 }
 

@@ -174,10 +174,10 @@ describe("the dev stack with and without an offline bundle", () => {
         evaluateDeployedWith("dev", { offlineBundle: empty }),
         (error: Error) =>
           error instanceof pulumi.RunError &&
-          error.message.startsWith(
-            `platform:offlineBundle: image ${KEYS.registryImage.default} is not in the offline bundle`,
-          ) &&
-          error.message.endsWith("make the bundle again with `npm run bundle`"),
+          // The fact, then the remedy once.
+          error.message ===
+            `platform:offlineBundle: image ${KEYS.registryImage.default} is not in the offline bundle ${empty}; ` +
+              "make the bundle again with `npm run bundle`",
       );
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });

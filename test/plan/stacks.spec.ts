@@ -45,15 +45,15 @@ describe("the program per stack", () => {
       evaluations
         .get(stack)!
         .resources.filter((r) => r.protect)
-        .map((r) => r.type)
+        .map((r) => `${r.type} ${r.name}`)
         .sort();
     assert.deepEqual(protectedIn("prod"), [
-      "digitalocean:index/containerRegistry:ContainerRegistry",
-      "digitalocean:index/databaseCluster:DatabaseCluster",
-      "digitalocean:index/kubernetesCluster:KubernetesCluster",
-      "digitalocean:index/spacesBucket:SpacesBucket",
-      "digitalocean:index/vpc:Vpc",
-      "kubernetes:core/v1:Namespace",
+      "digitalocean:index/containerRegistry:ContainerRegistry platform-prod-registry-docr",
+      "digitalocean:index/databaseCluster:DatabaseCluster platform-prod-postgres-pg",
+      "digitalocean:index/kubernetesCluster:KubernetesCluster platform-prod-doks",
+      "digitalocean:index/spacesBucket:SpacesBucket platform-prod-velero-backups-bucket",
+      "digitalocean:index/vpc:Vpc platform-prod-vpc",
+      "kubernetes:core/v1:Namespace platform-prod-app-ns",
     ]);
     assert.deepEqual(protectedIn("staging"), []);
   });
