@@ -37,6 +37,9 @@ export const KEYS = {
   ingressHttpPort: { type: "integer", default: 8080, appliesTo: K0S },
   ingressHttpsPort: { type: "integer", default: 8443, appliesTo: K0S },
   registryPort: { type: "integer", default: 5001, appliesTo: K0S },
+  // Renovate pins digests onto these images (renovate.json): formatted by hand, so that a pinned
+  // image, longer than a line, still passes `prettier --check`.
+  // prettier-ignore
   registryImage: { type: "string", default: "docker.io/library/registry:3.1.1", appliesTo: K0S },
   offlineBundle: { type: "string", default: "", appliesTo: K0S },
 
@@ -84,6 +87,7 @@ export const KEYS = {
   dnsZone: { type: "string", default: "", appliesTo: DOKS },
 
   databaseMode: { type: "string", default: "in-cluster", appliesTo: ALL },
+  // prettier-ignore
   databaseImage: { type: "string", default: "docker.io/library/postgres:17.11-bookworm", appliesTo: ALL },
   databasePassword: { type: "string", default: "", appliesTo: ALL, secret: true },
   databaseStorageGi: { type: "integer", default: 10, appliesTo: ["doks", "existing"] },

@@ -93,7 +93,7 @@ export function metricsServerNetworkPolicies(): NamedPolicy[] {
   return [
     DEFAULT_DENY,
     {
-      name: "metrics-api",
+      name: "metrics-server-api",
       spec: {
         podSelector: { matchLabels: POD_LABELS },
         policyTypes: ["Ingress"],

@@ -24,15 +24,12 @@ describe("resource names", () => {
     assert.equal(childName("platform-prod-app", "app"), "platform-prod-app-app");
   });
 
-  it("never repeat a word or run of words in a row, in any stack", () => {
+  it("never repeat a word, in any stack", () => {
     for (const [stack, evaluation] of stacks) {
       for (const r of evaluation.resources) {
         const words = r.name.split("-");
-        for (let length = 1; length <= words.length / 2; length++)
-          for (let i = 0; i + 2 * length <= words.length; i++) {
-            const run = words.slice(i, i + length).join("-");
-            assert.notEqual(run, words.slice(i + length, i + 2 * length).join("-"), `${stack}: ${r.name}`);
-          }
+        const repeated = words.find((word, i) => word.length > 2 && words.indexOf(word) !== i);
+        assert.equal(repeated, undefined, `${stack}: ${r.name} repeats "${repeated}"`);
       }
     }
   });
@@ -51,13 +48,14 @@ describe("resource names", () => {
     }
   });
 
-  it("alias only names that a shipped stack had", () => {
+  it("alias only names that the same resource had in some shipped stack", () => {
     const earlier = new Set(
       Object.values(RENAMED_BY_65402E6).flatMap((r) => r.map(([urn]) => anyStack(urn))),
     );
     for (const [stack, evaluation] of stacks)
       for (const r of evaluation.resources)
-        // Aliases that keep the name are the provider packages' own (docker's earlier type token).
+        // Aliases that keep the name are the provider packages' own: earlier type tokens (docker's
+        // `docker:image:Image`, Kubernetes' `apps/v1beta1` and the like).
         for (const alias of r.aliases.filter((urn) => !urn.endsWith(`::${r.name}`)))
           assert.ok(earlier.has(anyStack(alias)), `${stack}: ${r.name} has an alias no stack had: ${alias}`);
   });
@@ -82,6 +80,9 @@ const metricsServer = (stack: string, role: string) =>
  * The resources whose URNs 65402e6 changed when child names stopped repeating words, per shipped
  * stack: the URN before it, the object's name and namespace. Recorded by comparing
  * `npm run plan -- --stack <stack> --json` at 65402e6^ and at 65402e6; every one is a network policy.
+ * Left out: prod's `platform-prod-metrics-server-metrics-api`, which 65402e6 renamed together with
+ * its object (`metrics-api` to `metrics-server-api`), a replacement no alias avoids; the deploy
+ * workflow has made it since, and the stacks hold the new name.
  */
 const RENAMED_BY_65402E6: Record<string, [urn: string, objectName: string, namespace: string][]> = {
   dev: [
@@ -99,7 +100,6 @@ const RENAMED_BY_65402E6: Record<string, [urn: string, objectName: string, names
     [traefik("prod", "traefik-egress"), "traefik-egress", "traefik"],
     [certManager("prod", "cert-manager-egress"), "cert-manager-egress", "cert-manager"],
     [certManager("prod", "cert-manager-webhook"), "cert-manager-webhook", "cert-manager"],
-    [metricsServer("prod", "metrics-api"), "metrics-api", "metrics-server"],
     [metricsServer("prod", "metrics-server-egress"), "metrics-server-egress", "metrics-server"],
   ],
   existing: [

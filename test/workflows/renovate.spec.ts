@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as prettier from "prettier";
 import { parse } from "yaml";
 import { CERT_MANAGER_CHART_VERSION, TRAEFIK_CHART_VERSION } from "../../components/ingress/versions";
 import { KEY_DEFAULTS } from "../../config";
@@ -97,6 +98,28 @@ describe("renovate.json", () => {
       project.config.databaseImage.default,
     ]);
     assert.deepEqual(found("config/keys.ts"), [KEY_DEFAULTS.registryImage, KEY_DEFAULTS.databaseImage]);
+  });
+
+  it("leaves the files it pins image digests in formatted (npm run lint stays green)", async () => {
+    const [images] = config.customManagers.filter((m) => m.datasourceTemplate === "docker");
+    const digest = `sha256:${"0".repeat(64)}`;
+    for (const file of new Set(extract(images).map((e) => e.file))) {
+      const text = fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
+      const pinned = images.matchStrings.reduce(
+        (t, source) =>
+          t.replace(new RegExp(source, "g"), (...m) => {
+            const { depName, currentValue } = m.at(-1) as Record<string, string>;
+            return `${depName}:${currentValue}@${digest}`;
+          }),
+        text,
+      );
+      assert.notEqual(pinned, text, file);
+      const options = (await prettier.resolveConfig(path.join(PROJECT_DIR, file))) ?? {};
+      assert.ok(
+        await prettier.check(pinned, { ...options, filepath: path.join(PROJECT_DIR, file) }),
+        `${file} is no longer formatted once Renovate pins a digest`,
+      );
+    }
   });
 
   it("finds every version marked with a renovate comment, the Helm charts among them", () => {
