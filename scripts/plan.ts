@@ -23,6 +23,7 @@ import {
   renderCost,
   renderCostDelta,
 } from "../cost";
+import { aliasConflicts } from "./lib/aliases";
 import { PolicyThreadError, startPolicyThread } from "./lib/policyThread";
 import { helmChartAdvisories, planDocument, renderTree, renderViolations } from "./lib/render";
 import { resolveCommit } from "./lib/worktree";
@@ -60,8 +61,13 @@ async function report(
   const evaluation = await evaluateStack(PROJECT_DIR, options.stack, {
     onResource: (resource) => policies.add(resource),
   });
-  // The policies' verdicts, then what the plan could not check (Helm charts' rendered objects).
-  const violations = [...(await policies.check(evaluation)), ...helmChartAdvisories(evaluation)];
+  // The policies' verdicts, aliases the engine would refuse, then what the plan could not check
+  // (Helm charts' rendered objects).
+  const violations = [
+    ...(await policies.check(evaluation)),
+    ...aliasConflicts(evaluation.resources),
+    ...helmChartAdvisories(evaluation),
+  ];
   const cost = estimateCost(evaluation);
   const capacity = estimateCapacity(evaluation);
   if (options.diff !== undefined && baseCommit !== undefined && basePlan !== undefined) {

@@ -69,15 +69,21 @@ export interface PlanDiff {
 export function diffPlans(before: readonly PlanResource[], after: readonly PlanResource[]): PlanDiff {
   const old = new Map(before.map((r) => [r.urn, r]));
   const now = new Map(after.map((r) => [r.urn, r]));
-  // Each resource of `after` with its state in `before`: under its own URN, or one of its aliases.
+  // Each resource of `after` with its state in `before`: under its own URN, else through the first
+  // of its aliases that no other resource holds (a conflicting alias, which the engine refuses, is
+  // reported by the plan as an alias-conflicts violation, see aliases.ts).
   const previousOf = new Map<PlanResource, PlanResource>();
-  for (const resource of after) {
-    const earlier = [resource.urn, ...(resource.aliases ?? []).filter((urn) => !now.has(urn))]
-      .map((urn) => old.get(urn))
-      .find((r) => r !== undefined);
-    if (earlier) previousOf.set(resource, earlier);
-  }
+  for (const resource of after) if (old.has(resource.urn)) previousOf.set(resource, old.get(resource.urn)!);
   const carried = new Set([...previousOf.values()].map((r) => r.urn));
+  for (const resource of after) {
+    if (previousOf.has(resource)) continue;
+    const earlier = (resource.aliases ?? []).find(
+      (urn) => old.has(urn) && !now.has(urn) && !carried.has(urn),
+    );
+    if (earlier === undefined) continue;
+    previousOf.set(resource, old.get(earlier)!);
+    carried.add(earlier);
+  }
   const added = after.filter((r) => !previousOf.has(r)).map(ref);
   const removed = before.filter((r) => !carried.has(r.urn)).map(ref);
   const changed: ResourceChange[] = [];

@@ -68,8 +68,8 @@ interface ChildResult {
 
 /**
  * Runs a child without blocking this process, so that the working tree's evaluation runs beside the
- * base's. The child shares this process's transpile and code caches (scripts/register.cjs passes
- * them on through the environment).
+ * base's. The child shares this process's transpile cache (scripts/register.cjs passes it on through
+ * the environment); V8's compile cache stays off in the base's worktree (see register.cjs).
  */
 function run(command: string, args: readonly string[], cwd: string): Promise<ChildResult> {
   return new Promise((resolve) => {

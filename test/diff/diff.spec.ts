@@ -107,6 +107,19 @@ describe("diffPlans", () => {
       ]);
     });
 
+    it("carries its state to one resource only when two claim the alias (the plan reports the conflict)", () => {
+      const after = [
+        ...renamed({ data: { a: "1" } }),
+        { ...planned("kubernetes:core/v1:ConfigMap", "second", { data: { a: "1" } }), aliases: [OLD_URN] },
+      ];
+      const diff = diffPlans(planOf(...base()), planOf(...after));
+      assert.deepEqual(
+        diff.added.map((r) => r.name),
+        ["second"],
+      );
+      assert.deepEqual([diff.removed, diff.changed, diff.unchanged], [[], [], 4]);
+    });
+
     it("is a delete and a create without the alias", () => {
       const diff = diffPlans(planOf(...base()), planOf(...renamed({ data: { a: "1" } }, [])));
       assert.deepEqual(

@@ -1,0 +1,49 @@
+import * as assert from "node:assert/strict";
+import { ALIAS_CONFLICTS, aliasConflicts } from "../../scripts/lib/aliases";
+import { evaluatePreview } from "../app/deployed";
+
+// The mock runtime takes any alias; the engine refuses one that two resources claim, or that names
+// a resource the program also registers (error 2008, pulumi/pulumi pkg/diag/errors.go).
+describe("alias conflicts", () => {
+  const urn = (name: string) => `urn:pulumi:dev::platform::kubernetes:core/v1:ConfigMap::${name}`;
+
+  it("finds none in the shipped stacks", async () => {
+    for (const stack of ["dev", "staging", "prod", "existing"])
+      assert.deepEqual(aliasConflicts((await evaluatePreview(stack)).resources), [], stack);
+  });
+
+  it("refuses an alias a second resource claims too, naming both", () => {
+    const violations = aliasConflicts([
+      { urn: urn("a"), aliases: [urn("old")] },
+      { urn: urn("b"), aliases: [urn("old")] },
+    ]);
+    assert.deepEqual(violations, [
+      {
+        policy: ALIAS_CONFLICTS,
+        enforcementLevel: "mandatory",
+        resource: urn("b"),
+        message: `alias ${urn("old")} conflicts with ${urn("a")}: pulumi up refuses a duplicate resource alias`,
+      },
+    ]);
+  });
+
+  it("refuses an alias that names a resource the program registers", () => {
+    const violations = aliasConflicts([
+      { urn: urn("a"), aliases: [urn("b")] },
+      { urn: urn("b"), aliases: [] },
+    ]);
+    assert.deepEqual(
+      violations.map((v) => [v.resource, v.message]),
+      [
+        [
+          urn("a"),
+          `alias ${urn("b")} conflicts with the resource registered under it: pulumi up refuses a duplicate resource alias`,
+        ],
+      ],
+    );
+  });
+
+  it("takes an alias of a resource's own URN, or the same alias twice on one resource, as no conflict", () => {
+    assert.deepEqual(aliasConflicts([{ urn: urn("a"), aliases: [urn("a"), urn("old"), urn("old")] }]), []);
+  });
+});
