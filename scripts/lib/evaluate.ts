@@ -137,6 +137,8 @@ export async function runUnderMocks(
     name,
   ) => engineUrn(parent || null, type, name, run.project, run.stack);
   const register = monitor.registerResource.bind(monitor);
+  // A parent registers before its children (the SDK waits for its URN): its aliases are known.
+  const registered = new Map<string, PlannedResource>();
   // The mock API hides a resource's parent; the monitor's request carries it.
   monitor.registerResource = (req: RegisterRequest, callback: (err: Error | null, resp: unknown) => void) => {
     const parent = req.getParent() || null;
@@ -150,15 +152,13 @@ export async function runUnderMocks(
       ignoreChanges: req.getIgnorechangesList(),
       retainOnDelete: req.getRetainondelete() ?? false,
       provider: providerUrn(req.getProvider()),
-      aliases: [
-        ...req.getAliasurnsList(),
-        ...req.getAliasesList().map((alias) => alias.getUrn() || aliasUrn(req, alias.getSpec(), run)),
-      ].filter(Boolean),
+      aliases: aliasUrns(req, parent ? registered.get(parent) : undefined, run),
       inputs: toPlain(rpc.deserializeProperties(req.getObject() as never, true)) as Record<string, unknown>,
       dependencies: req.getDependenciesList(),
       propertyDependencies: propertyDependencies(req),
     };
     resources.push(resource);
+    registered.set(resource.urn, resource);
     run.onResource?.(resource);
     return register(req, callback);
   };
@@ -231,7 +231,32 @@ interface AliasSpec {
   getNoparent(): boolean;
 }
 
-/** The URN an alias names, as the engine resolves it; "" for an alias with no parts. */
+/**
+ * The URNs a resource's aliases name, as the engine resolves them: its own (by URN or by parts,
+ * what a part leaves empty being the resource's own), and those it inherits from a parent that has
+ * aliases. An inherited one puts the child under each of the parent's earlier URNs, and where the
+ * child's name starts with the parent's, under the parent's earlier name too: the engine's
+ * `inheritedChildAlias` (pulumi/pulumi, sdk/go/pulumi/alias.go). Combinations of a
+ * parent's and a child's own aliases are left out.
+ */
+function aliasUrns(req: RegisterRequest, parent: PlannedResource | undefined, run: MockRun): string[] {
+  const own = [
+    ...req.getAliasurnsList(),
+    ...req.getAliasesList().map((alias) => alias.getUrn() || aliasUrn(req, alias.getSpec(), run)),
+  ].filter(Boolean);
+  const inherited = (parent?.aliases ?? []).map((parentAlias) => {
+    const parentAliasName = parentAlias.slice(parentAlias.lastIndexOf("::") + 2);
+    const name = req.getName().startsWith(parent!.name)
+      ? parentAliasName + req.getName().slice(parent!.name.length)
+      : req.getName();
+    return engineUrn(parentAlias, req.getType(), name, run.project, run.stack);
+  });
+  // An inherited alias that changes nothing (a child's URN holds its parent's type, not its name).
+  const self = engineUrn(req.getParent() || null, req.getType(), req.getName(), run.project, run.stack);
+  return [...new Set([...own, ...inherited])].filter((urn) => urn !== self);
+}
+
+/** The URN an alias given by its parts names; "" when the request carries no parts at all. */
 function aliasUrn(req: RegisterRequest, spec: AliasSpec | undefined, run: MockRun): string {
   if (spec === undefined) return "";
   const parent = spec.getNoparent() ? null : spec.getParenturn() || req.getParent() || null;

@@ -29,3 +29,29 @@ describe("the evaluation's onResource callback", () => {
     assert.deepEqual(seen, evaluation.resources);
   });
 });
+
+describe("the evaluation's aliases", () => {
+  it("resolve to URNs, and a child inherits its renamed parent's earlier URN, name prefix included", async () => {
+    const evaluation = await runUnderMocks({ project: "p", stack: "s", config: {} }, () => {
+      const group = new pulumi.ComponentResource(
+        "test:index:Group",
+        "group-new",
+        {},
+        {
+          aliases: [{ name: "group-old" }],
+        },
+      );
+      new Thing("group-new-first", 1, { parent: group });
+      new Thing("other", 2, { parent: group, aliases: [{ name: "other-old" }] });
+      return {};
+    });
+    const aliases = Object.fromEntries(evaluation.resources.map((r) => [r.name, r.aliases]));
+    assert.deepEqual(aliases, {
+      "group-new": ["urn:pulumi:s::p::test:index:Group::group-old"],
+      // Under the parent's earlier URN, with the parent's earlier name as its prefix.
+      "group-new-first": ["urn:pulumi:s::p::test:index:Group$test:index:Thing::group-old-first"],
+      // A child's URN holds its parent's type, not its name: only its own alias is left.
+      other: ["urn:pulumi:s::p::test:index:Group$test:index:Thing::other-old"],
+    });
+  });
+});
