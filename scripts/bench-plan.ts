@@ -81,7 +81,7 @@ console.log(`floor: the SDK registering the plan's resources  ${ms(m.floor)}`);
 console.log(`ratio: ${(m.plan / m.sdk).toFixed(2)}x (target: at most 1.5x)`);
 // The two sides of one round ran seconds apart: the spread of their ratios shows how much of the
 // ratio above is the machine's noise (the SDK's plain load varies most).
-const perRound = times.plan.map((plan, i) => plan / times.sdk[i]).sort((a, b) => a - b);
+const perRound = times.plan.map((planMs, i) => planMs / times.sdk[i]).sort((a, b) => a - b);
 console.log(
   `  per round: ${perRound[0].toFixed(2)}x to ${perRound[perRound.length - 1].toFixed(2)}x, median ${median(perRound).toFixed(2)}x`,
 );
