@@ -56,9 +56,9 @@ void runUnderMocks({ project: "platform", stack: plan.stack, config: {} }, () =>
   return {};
 }).then((evaluation) => {
   // A faithful replay registers the planned resources, each with the planned parent, provider,
-  // dependencies and aliases (the order follows when each one's parent and dependencies resolve).
+  // dependencies, aliases and inputs (the order follows when each one's parent and dependencies resolve).
   const shape = (r: PlanDocument["resources"][number] | PlannedResource) =>
-    JSON.stringify([r.parent, r.provider, [...r.dependencies].sort(), [...r.aliases].sort()]);
+    JSON.stringify([r.parent, r.provider, [...r.dependencies].sort(), [...r.aliases].sort(), r.inputs]);
   const planned = new Map(plan.resources.map((r) => [r.urn, shape(r)]));
   const registered = new Map(evaluation.resources.map((r) => [r.urn, shape(r)]));
   const differences = [
@@ -67,7 +67,9 @@ void runUnderMocks({ project: "platform", stack: plan.stack, config: {} }, () =>
       !registered.has(urn)
         ? [`${urn} is not registered`]
         : registered.get(urn) !== expected
-          ? [`${urn}: [parent, provider, dependencies, aliases] ${registered.get(urn)}, planned ${expected}`]
+          ? [
+              `${urn}: [parent, provider, dependencies, aliases, inputs] ${registered.get(urn)}, planned ${expected}`,
+            ]
           : [],
     ),
   ];

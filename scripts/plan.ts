@@ -61,7 +61,7 @@ async function report(
   const evaluation = await evaluateStack(PROJECT_DIR, options.stack, {
     onResource: (resource) => policies.add(resource),
   });
-  // The policies' verdicts, aliases the engine would refuse, then what the plan could not check
+  // The policies' verdicts, aliases the engine may refuse, then what the plan could not check
   // (Helm charts' rendered objects).
   const violations = [
     ...(await policies.check(evaluation)),

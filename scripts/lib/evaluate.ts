@@ -232,26 +232,43 @@ interface AliasSpec {
 }
 
 /**
- * The URNs a resource's aliases name, as the engine resolves them: its own (by URN or by parts,
- * what a part leaves empty being the resource's own), and those it inherits from a parent that has
- * aliases. An inherited one puts the child under each of the parent's earlier URNs, and where the
- * child's name starts with the parent's, under the parent's earlier name too: the engine's
- * `inheritedChildAlias` (pulumi/pulumi, sdk/go/pulumi/alias.go). Combinations of a
- * parent's and a child's own aliases are left out.
+ * The URNs a resource's aliases name: its own (by URN or by parts, what a part leaves empty being
+ * the resource's own), and those it inherits from a parent that has aliases, as the engine derives
+ * them (pulumi/pulumi pkg/resource/deploy/step_generator.go, `generateAliases`): the child's name
+ * and each of its own aliases under each of the parent's earlier URNs, the name taking the parent's
+ * earlier name as its prefix where it starts with the parent's. The engine inherits only the one
+ * alias the parent matched in the stack's state; with no state, this is every one of them.
  */
 function aliasUrns(req: RegisterRequest, parent: PlannedResource | undefined, run: MockRun): string[] {
+  const specs = req
+    .getAliasesList()
+    .filter((alias) => !alias.getUrn())
+    .map((alias) => alias.getSpec())
+    .filter((spec): spec is AliasSpec => spec !== undefined);
   const own = [
     ...req.getAliasurnsList(),
     ...req.getAliasesList().map((alias) => alias.getUrn() || aliasUrn(req, alias.getSpec(), run)),
   ].filter(Boolean);
-  const inherited = (parent?.aliases ?? []).map((parentAlias) => {
+  const inherited = (parent?.aliases ?? []).flatMap((parentAlias) => {
     const parentAliasName = parentAlias.slice(parentAlias.lastIndexOf("::") + 2);
     const name = req.getName().startsWith(parent!.name)
       ? parentAliasName + req.getName().slice(parent!.name.length)
       : req.getName();
-    return engineUrn(parentAlias, req.getType(), name, run.project, run.stack);
+    // The child's own aliases given under its current parent move under the parent's earlier URN.
+    const moved = specs
+      .filter((spec) => !spec.getNoparent() && [req.getParent(), ""].includes(spec.getParenturn()))
+      .map((spec) =>
+        engineUrn(
+          parentAlias,
+          spec.getType() || req.getType(),
+          spec.getName() || req.getName(),
+          run.project,
+          run.stack,
+        ),
+      );
+    return [engineUrn(parentAlias, req.getType(), name, run.project, run.stack), ...moved];
   });
-  // An inherited alias that changes nothing (a child's URN holds its parent's type, not its name).
+  // An alias that changes nothing (a child's URN holds its parent's type, not its name).
   const self = engineUrn(req.getParent() || null, req.getType(), req.getName(), run.project, run.stack);
   return [...new Set([...own, ...inherited])].filter((urn) => urn !== self);
 }

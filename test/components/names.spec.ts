@@ -28,7 +28,7 @@ describe("resource names", () => {
     for (const [stack, evaluation] of stacks) {
       for (const r of evaluation.resources) {
         const words = r.name.split("-");
-        const repeated = words.find((word, i) => word.length > 2 && words.indexOf(word) !== i);
+        const repeated = words.find((word, i) => words.indexOf(word) !== i);
         assert.equal(repeated, undefined, `${stack}: ${r.name} repeats "${repeated}"`);
       }
     }

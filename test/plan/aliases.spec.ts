@@ -3,7 +3,8 @@ import { ALIAS_CONFLICTS, aliasConflicts } from "../../scripts/lib/aliases";
 import { evaluatePreview } from "../app/deployed";
 
 // The mock runtime takes any alias; the engine refuses one that two resources claim, or that names
-// a resource the program also registers (error 2008, pulumi/pulumi pkg/diag/errors.go).
+// a resource the program also registers, when the stack's state holds that URN (error 2008,
+// pulumi/pulumi sdk/go/common/diag/errors.go). The plan has no state: it advises.
 describe("alias conflicts", () => {
   const urn = (name: string) => `urn:pulumi:dev::platform::kubernetes:core/v1:ConfigMap::${name}`;
 
@@ -12,7 +13,7 @@ describe("alias conflicts", () => {
       assert.deepEqual(aliasConflicts((await evaluatePreview(stack)).resources), [], stack);
   });
 
-  it("refuses an alias a second resource claims too, naming both", () => {
+  it("advises against an alias a second resource claims too, naming both", () => {
     const violations = aliasConflicts([
       { urn: urn("a"), aliases: [urn("old")] },
       { urn: urn("b"), aliases: [urn("old")] },
@@ -20,14 +21,14 @@ describe("alias conflicts", () => {
     assert.deepEqual(violations, [
       {
         policy: ALIAS_CONFLICTS,
-        enforcementLevel: "mandatory",
+        enforcementLevel: "advisory",
         resource: urn("b"),
-        message: `alias ${urn("old")} conflicts with ${urn("a")}: pulumi up refuses a duplicate resource alias`,
+        message: `alias ${urn("old")} is also ${urn("a")}'s: pulumi up refuses it if the stack's state holds that URN (duplicate resource alias)`,
       },
     ]);
   });
 
-  it("refuses an alias that names a resource the program registers", () => {
+  it("advises against an alias that names a resource the program registers", () => {
     const violations = aliasConflicts([
       { urn: urn("a"), aliases: [urn("b")] },
       { urn: urn("b"), aliases: [] },
@@ -37,7 +38,7 @@ describe("alias conflicts", () => {
       [
         [
           urn("a"),
-          `alias ${urn("b")} conflicts with the resource registered under it: pulumi up refuses a duplicate resource alias`,
+          `alias ${urn("b")} names a resource the program registers: pulumi up refuses it if the stack's state holds that URN (duplicate resource alias)`,
         ],
       ],
     );

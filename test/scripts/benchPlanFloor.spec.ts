@@ -21,7 +21,7 @@ describe("bench:plan's floor (scripts/bench-plan-floor.ts)", () => {
     return runToolAsync(PROJECT_DIR, "scripts/bench-plan-floor.ts", [file]);
   };
 
-  it("registers the prod plan's resources with the parents, providers, dependencies and aliases planned", async () => {
+  it("registers the prod plan's resources with the inputs, parents, providers, dependencies and aliases planned", async () => {
     const run = await replay(() => {});
     assert.equal(run.stderr, "");
     assert.equal(run.code, 0);
@@ -38,6 +38,9 @@ describe("bench:plan's floor (scripts/bench-plan-floor.ts)", () => {
     });
     assert.equal(run.code, 1);
     assert.match(run.stderr, /^bench-plan-floor: the replay differs from the plan:\n/);
-    assert.ok(run.stderr.includes(`${changed}: [parent, provider, dependencies, aliases]`), run.stderr);
+    assert.ok(
+      run.stderr.includes(`${changed}: [parent, provider, dependencies, aliases, inputs]`),
+      run.stderr,
+    );
   });
 });

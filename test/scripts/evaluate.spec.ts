@@ -54,4 +54,41 @@ describe("the evaluation's aliases", () => {
       other: ["urn:pulumi:s::p::test:index:Group$test:index:Thing::other-old"],
     });
   });
+
+  it("pass a renamed parent's earlier name down to grandchildren", async () => {
+    const evaluation = await runUnderMocks({ project: "p", stack: "s", config: {} }, () => {
+      const group = new pulumi.ComponentResource(
+        "test:index:Group",
+        "g-new",
+        {},
+        { aliases: [{ name: "g-old" }] },
+      );
+      const sub = new pulumi.ComponentResource("test:index:Sub", "g-new-sub", {}, { parent: group });
+      new Thing("g-new-sub-x", 1, { parent: sub });
+      return {};
+    });
+    assert.deepEqual(evaluation.resources.find((r) => r.name === "g-new-sub-x")!.aliases, [
+      "urn:pulumi:s::p::test:index:Group$test:index:Sub$test:index:Thing::g-old-sub-x",
+    ]);
+  });
+
+  it("move a child's own aliases under its parent's earlier type", async () => {
+    const evaluation = await runUnderMocks({ project: "p", stack: "s", config: {} }, () => {
+      const group = new pulumi.ComponentResource(
+        "test:index:Group",
+        "g",
+        {},
+        {
+          aliases: [{ type: "test:index:OldGroup" }],
+        },
+      );
+      new Thing("x", 1, { parent: group, aliases: [{ name: "x-old" }] });
+      return {};
+    });
+    assert.deepEqual(evaluation.resources.find((r) => r.name === "x")!.aliases, [
+      "urn:pulumi:s::p::test:index:Group$test:index:Thing::x-old",
+      "urn:pulumi:s::p::test:index:OldGroup$test:index:Thing::x",
+      "urn:pulumi:s::p::test:index:OldGroup$test:index:Thing::x-old",
+    ]);
+  });
 });

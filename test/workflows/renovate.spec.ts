@@ -103,7 +103,9 @@ describe("renovate.json", () => {
   it("leaves the files it pins image digests in formatted (npm run lint stays green)", async () => {
     const [images] = config.customManagers.filter((m) => m.datasourceTemplate === "docker");
     const digest = `sha256:${"0".repeat(64)}`;
-    for (const file of new Set(extract(images).map((e) => e.file))) {
+    const files = new Set(extract(images).map((e) => e.file));
+    assert.deepEqual([...files], ["Pulumi.yaml", "config/keys.ts"]);
+    for (const file of files) {
       const text = fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
       const pinned = images.matchStrings.reduce(
         (t, source) =>
