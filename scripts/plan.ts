@@ -61,15 +61,18 @@ async function report(
   const evaluation = await evaluateStack(PROJECT_DIR, options.stack, {
     onResource: (resource) => policies.add(resource),
   });
+  // The pack's last run goes on in its thread while this one estimates cost and capacity.
+  const checked = policies.check(evaluation);
+  checked.catch(() => undefined); // awaited below: an estimate that throws first leaves no unhandled rejection
+  const cost = estimateCost(evaluation);
+  const capacity = estimateCapacity(evaluation);
   // The policies' verdicts, aliases the engine may refuse, then what the plan could not check
   // (Helm charts' rendered objects).
   const violations = [
-    ...(await policies.check(evaluation)),
+    ...(await checked),
     ...aliasConflicts(evaluation.resources),
     ...helmChartAdvisories(evaluation),
   ];
-  const cost = estimateCost(evaluation);
-  const capacity = estimateCapacity(evaluation);
   if (options.diff !== undefined && baseCommit !== undefined && basePlan !== undefined) {
     const before = await basePlan.then((r) => r());
     const report = diffReport(options, options.diff, baseCommit, before, evaluation, violations);
