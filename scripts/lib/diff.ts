@@ -70,8 +70,8 @@ export function diffPlans(before: readonly PlanResource[], after: readonly PlanR
   const old = new Map(before.map((r) => [r.urn, r]));
   const now = new Map(after.map((r) => [r.urn, r]));
   // Each resource of `after` with its state in `before`: under its own URN, else through the first
-  // of its aliases that no other resource holds (a conflicting alias, which the engine refuses, is
-  // reported by the plan as an alias-conflicts violation, see aliases.ts).
+  // of its aliases that no other resource holds (the plan advises against conflicting aliases, which
+  // the engine refuses: see aliases.ts).
   const previousOf = new Map<PlanResource, PlanResource>();
   for (const resource of after) if (old.has(resource.urn)) previousOf.set(resource, old.get(resource.urn)!);
   const carried = new Set([...previousOf.values()].map((r) => r.urn));
