@@ -15,7 +15,7 @@ const path = require("node:path");
 
 const ROOT = path.join(__dirname, "..");
 // Processes started from this one with the loader (the base commit's plan under `plan --diff`, the
-// tools the tests run) inherit the first process's caches through these variables.
+// tools the tests run) inherit the first process's transpile cache through this variable.
 const CACHE_DIR = (process.env.REGISTER_TS_CACHE_DIR ||= path.join(
   ROOT,
   "node_modules",
