@@ -257,15 +257,7 @@ function aliasUrns(req: RegisterRequest, parent: PlannedResource | undefined, ru
     // The child's own aliases given under its current parent move under the parent's earlier URN.
     const moved = specs
       .filter((spec) => !spec.getNoparent() && [req.getParent(), ""].includes(spec.getParenturn()))
-      .map((spec) =>
-        engineUrn(
-          parentAlias,
-          spec.getType() || req.getType(),
-          spec.getName() || req.getName(),
-          run.project,
-          run.stack,
-        ),
-      );
+      .map((spec) => aliasUrn(req, spec, run, parentAlias));
     return [engineUrn(parentAlias, req.getType(), name, run.project, run.stack), ...moved];
   });
   // An alias that changes nothing (a child's URN holds its parent's type, not its name).
@@ -273,10 +265,17 @@ function aliasUrns(req: RegisterRequest, parent: PlannedResource | undefined, ru
   return [...new Set([...own, ...inherited])].filter((urn) => urn !== self);
 }
 
-/** The URN an alias given by its parts names; "" when the request carries no parts at all. */
-function aliasUrn(req: RegisterRequest, spec: AliasSpec | undefined, run: MockRun): string {
+/**
+ * The URN an alias given by its parts names, under `parent` (default: the one it names, else the
+ * resource's own); "" when the request carries no parts at all.
+ */
+function aliasUrn(
+  req: RegisterRequest,
+  spec: AliasSpec | undefined,
+  run: MockRun,
+  parent = spec?.getNoparent() ? null : spec?.getParenturn() || req.getParent() || null,
+): string {
   if (spec === undefined) return "";
-  const parent = spec.getNoparent() ? null : spec.getParenturn() || req.getParent() || null;
   return engineUrn(
     parent,
     spec.getType() || req.getType(),

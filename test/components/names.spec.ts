@@ -49,15 +49,25 @@ describe("resource names", () => {
   });
 
   it("alias only names that the same resource had in some shipped stack", () => {
-    const earlier = new Set(
-      Object.values(RENAMED_BY_65402E6).flatMap((r) => r.map(([urn]) => anyStack(urn))),
+    // Each earlier URN, stack left out, with the name of the object it held.
+    const earlier = new Map(
+      Object.values(RENAMED_BY_65402E6).flatMap((r) =>
+        r.map(([urn, objectName]) => [anyStack(urn), objectName]),
+      ),
     );
     for (const [stack, evaluation] of stacks)
       for (const r of evaluation.resources)
         // Aliases that keep the name are the provider packages' own: earlier type tokens (docker's
         // `docker:image:Image`, Kubernetes' `apps/v1beta1` and the like).
-        for (const alias of r.aliases.filter((urn) => !urn.endsWith(`::${r.name}`)))
+        for (const alias of r.aliases.filter((urn) => !urn.endsWith(`::${r.name}`))) {
           assert.ok(earlier.has(anyStack(alias)), `${stack}: ${r.name} has an alias no stack had: ${alias}`);
+          const { metadata } = r.inputs as { metadata?: { name?: string } };
+          assert.equal(
+            metadata?.name,
+            earlier.get(anyStack(alias)),
+            `${stack}: ${r.name} aliases another object`,
+          );
+        }
   });
 });
 
@@ -69,41 +79,56 @@ function anyStack(urn: string): string {
   return urn.replaceAll(`:${stack}::`, ":<stack>::").replaceAll(`platform-${stack}-`, "platform-<stack>-");
 }
 
-const traefik = (stack: string, role: string) =>
-  `urn:pulumi:${stack}::platform::platform:ingress:Traefik$${NETWORK_POLICY}::platform-${stack}-traefik-${role}`;
-const certManager = (stack: string, role: string) =>
-  `urn:pulumi:${stack}::platform::platform:ingress:CertManager$${NETWORK_POLICY}::platform-${stack}-cert-manager-${role}`;
-const metricsServer = (stack: string, role: string) =>
-  `urn:pulumi:${stack}::platform::platform:metrics:MetricsServer$${NETWORK_POLICY}::platform-${stack}-metrics-server-${role}`;
+/** A component whose network policies 65402e6 renamed: its type, name, namespace and those policies. */
+interface RenamedComponent {
+  readonly type: string;
+  readonly name: string;
+  readonly namespace: string;
+  /** The policies' roles, which are also their objects' names. */
+  readonly roles: readonly string[];
+}
+const TRAEFIK: RenamedComponent = {
+  type: "platform:ingress:Traefik",
+  name: "traefik",
+  namespace: "traefik",
+  roles: ["traefik-entrypoints", "traefik-egress"],
+};
+const CERT_MANAGER: RenamedComponent = {
+  type: "platform:ingress:CertManager",
+  name: "cert-manager",
+  namespace: "cert-manager",
+  roles: ["cert-manager-egress", "cert-manager-webhook"],
+};
+const METRICS_SERVER: RenamedComponent = {
+  type: "platform:metrics:MetricsServer",
+  name: "metrics-server",
+  namespace: "metrics-server",
+  roles: ["metrics-server-egress"],
+};
 
 /**
  * The resources whose URNs 65402e6 changed when child names stopped repeating words, per shipped
  * stack: the URN before it, the object's name and namespace. Recorded by comparing
- * `npm run plan -- --stack <stack> --json` at 65402e6^ and at 65402e6; every one is a network policy.
+ * `npm run plan -- --stack <stack> --json` at 65402e6^ and at 65402e6; every one is a network policy
+ * named `platform-<stack>-<component>-<role>`.
  * Left out: prod's `platform-prod-metrics-server-metrics-api`, which 65402e6 renamed together with
  * its object (`metrics-api` to `metrics-server-api`), a replacement no alias avoids; the deploy
  * workflow has made it since, and the stacks hold the new name.
  */
-const RENAMED_BY_65402E6: Record<string, [urn: string, objectName: string, namespace: string][]> = {
-  dev: [
-    [traefik("dev", "traefik-entrypoints"), "traefik-entrypoints", "traefik"],
-    [traefik("dev", "traefik-egress"), "traefik-egress", "traefik"],
-  ],
-  staging: [
-    [traefik("staging", "traefik-entrypoints"), "traefik-entrypoints", "traefik"],
-    [traefik("staging", "traefik-egress"), "traefik-egress", "traefik"],
-    [certManager("staging", "cert-manager-egress"), "cert-manager-egress", "cert-manager"],
-    [certManager("staging", "cert-manager-webhook"), "cert-manager-webhook", "cert-manager"],
-  ],
-  prod: [
-    [traefik("prod", "traefik-entrypoints"), "traefik-entrypoints", "traefik"],
-    [traefik("prod", "traefik-egress"), "traefik-egress", "traefik"],
-    [certManager("prod", "cert-manager-egress"), "cert-manager-egress", "cert-manager"],
-    [certManager("prod", "cert-manager-webhook"), "cert-manager-webhook", "cert-manager"],
-    [metricsServer("prod", "metrics-server-egress"), "metrics-server-egress", "metrics-server"],
-  ],
-  existing: [
-    [traefik("existing", "traefik-entrypoints"), "traefik-entrypoints", "traefik"],
-    [traefik("existing", "traefik-egress"), "traefik-egress", "traefik"],
-  ],
-};
+const RENAMED_BY_65402E6 = Object.fromEntries(
+  Object.entries({
+    dev: [TRAEFIK],
+    staging: [TRAEFIK, CERT_MANAGER],
+    prod: [TRAEFIK, CERT_MANAGER, METRICS_SERVER],
+    existing: [TRAEFIK],
+  }).map(([stack, components]) => [
+    stack,
+    components.flatMap((c) =>
+      c.roles.map((role): [urn: string, objectName: string, namespace: string] => [
+        `urn:pulumi:${stack}::platform::${c.type}$${NETWORK_POLICY}::platform-${stack}-${c.name}-${role}`,
+        role,
+        c.namespace,
+      ]),
+    ),
+  ]),
+);
