@@ -204,31 +204,89 @@ function stackResources(
  * policies skipped; `notApplicable` silent; a read of a value unknown during preview reported as an
  * advisory "cannot be checked during preview: <path> is unknown" for that policy and resource.
  * Messages are the policy's own (the analyzer prefixes the policy description when it prints them).
+ * Violations come policy by policy, in the pack's order, and within a policy resource by resource.
+ * A policy that throws fails the run with an error naming it and the resource.
  */
 export function runPolicies(
   resources: readonly ResourceUnderTest[],
   config: PolicyConfig,
   policies: Policies = allPolicies,
 ): Violation[] {
-  const prepared: PreparedResource[] = resources.map((r) => ({
-    urn: r.urn,
-    type: r.type,
-    name: r.name,
-    props: previewProps(r.props),
-  }));
-  let stack: PolicyResource[] | undefined;
-  const out: Violation[] = [];
-  for (const policy of policies) {
-    const level = enforcementLevelOf(policy, config);
-    if (level === "disabled") continue;
-    const r: Runner = { policy, level, out };
-    if ("validateStack" in policy && typeof policy.validateStack === "function") {
-      stack ??= stackResources(resources, prepared);
-      runStackPolicy(r, policy, stack, config);
-    } else if ("validateResource" in policy && policy.validateResource) {
-      const v = policy.validateResource;
-      runResourcePolicy(r, Array.isArray(v) ? v : [v], prepared, config);
+  const run = new PolicyRun(config, policies);
+  for (const resource of resources) run.add(resource);
+  return run.finish();
+}
+
+/** One enabled policy in a {@link PolicyRun}: its violations so far, or the error that stopped it. */
+interface PolicyState extends Runner {
+  readonly validations?: ResourceValidation[];
+  readonly stackPolicy?: StackValidationPolicy;
+  failure?: unknown;
+}
+
+/**
+ * {@link runPolicies} taken one resource at a time, as a program registers them: {@link add} runs
+ * the resource policies on a resource, {@link finish} the stack policies over all of them. The
+ * violations, and the error thrown if a policy fails, are those `runPolicies` gives for the same
+ * resources in the same order: a policy that fails on a resource stops there, and its error is
+ * thrown by `finish`, when the run reaches that policy.
+ */
+export class PolicyRun {
+  private readonly states: PolicyState[] = [];
+  private readonly resources: ResourceUnderTest[] = [];
+  private readonly prepared: PreparedResource[] = [];
+  private finished = false;
+
+  constructor(
+    private readonly config: PolicyConfig,
+    policies: Policies = allPolicies,
+  ) {
+    for (const policy of policies) {
+      const level = enforcementLevelOf(policy, config);
+      if (level === "disabled") continue;
+      const state = { policy, level, out: [] };
+      if ("validateStack" in policy && typeof policy.validateStack === "function")
+        this.states.push({ ...state, stackPolicy: policy });
+      else if ("validateResource" in policy && policy.validateResource) {
+        const v = policy.validateResource;
+        this.states.push({ ...state, validations: Array.isArray(v) ? v : [v] });
+      }
     }
   }
-  return out;
+
+  /** Runs the resource policies on `resource`. Throws if the run is finished. */
+  add(resource: ResourceUnderTest): void {
+    if (this.finished) throw new Error("PolicyRun.add after finish");
+    const prepared = {
+      urn: resource.urn,
+      type: resource.type,
+      name: resource.name,
+      props: previewProps(resource.props),
+    };
+    this.resources.push(resource);
+    this.prepared.push(prepared);
+    for (const state of this.states) {
+      if (!state.validations || state.failure !== undefined) continue;
+      try {
+        runResourcePolicy(state, state.validations, [prepared], this.config);
+      } catch (error) {
+        state.failure = error;
+      }
+    }
+  }
+
+  /** Runs the stack policies and returns every violation; throws the first policy's failure. Once. */
+  finish(): Violation[] {
+    if (this.finished) throw new Error("PolicyRun.finish called twice");
+    this.finished = true;
+    let stack: PolicyResource[] | undefined;
+    for (const state of this.states) {
+      if (state.failure !== undefined) throw state.failure;
+      if (state.stackPolicy) {
+        stack ??= stackResources(this.resources, this.prepared);
+        runStackPolicy(state, state.stackPolicy, stack, this.config);
+      }
+    }
+    return this.states.flatMap((state) => state.out);
+  }
 }

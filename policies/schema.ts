@@ -52,6 +52,20 @@ function loadModel(t: KubernetesType): Promise<Validate | undefined> {
   return model;
 }
 
+/**
+ * Starts loading the schemas of Kubernetes type tokens (`kubernetes:apps/v1:Deployment`) before any
+ * object needs them, e.g. while a thread that validates objects waits for its first one. Types
+ * without a schema are skipped; a later validation reuses what is loaded.
+ */
+export function prefetchSchemas(types: readonly string[]): Promise<void> {
+  return Promise.all(
+    types.map((type) => {
+      const parsed = parseKubernetesType(type);
+      return parsed ? loadModel(parsed) : undefined;
+    }),
+  ).then(() => undefined);
+}
+
 function valueAt(root: unknown, pointer: string): unknown {
   let v = root;
   for (const seg of pointer.split("/").slice(1))

@@ -1,18 +1,26 @@
-// Defers three of @pulumi/pulumi's dependencies until something uses them. The SDK loads them when it
-// is first required, for function serialization (closures shipped to dynamic providers and cloud
-// callbacks) and for reading a component provider's TypeScript: the TypeScript compiler (9 MB),
-// npm's @npmcli/arborist with its ~300 modules, and normalize-package-data. Together they are more
-// than half of `require('@pulumi/pulumi')`'s time, and neither the offline tools nor this program
-// ever serialize a function or analyse a provider. Each one is replaced in the module cache by a
-// proxy that loads the real module on its first use (a property read, a call, `new`), so nothing
-// changes for code that does use them: it only pays the time then.
+// Defers four parts of @pulumi/pulumi that it loads when it is first required and that neither the
+// offline tools nor this program ever use:
+// - for function serialization (closures shipped to dynamic providers and cloud callbacks) and for
+//   reading a component provider's TypeScript: the TypeScript compiler (9 MB), npm's
+//   @npmcli/arborist with its ~300 modules, and normalize-package-data. Together they are more than
+//   half of `require('@pulumi/pulumi')`'s time.
+// - its Automation API (`@pulumi/pulumi/automation`: driving the Pulumi CLI from code), with its
+//   ~70 modules (execa, js-yaml, its own 13). The engine and e2e tests use it; they load it then.
+// Each one is replaced in the module cache by a proxy that loads the real module on its first use
+// (a property read, a call, `new`), so nothing changes for code that does use them: it only pays
+// the time then.
 // Measured with `npm run bench:plan`. Preloaded by scripts/register.cjs, the loader of the offline
 // tools and of mocha (.mocharc.json), never by the program under `pulumi up`;
 // PLATFORM_EAGER_SDK_DEPENDENCIES=1 turns it off.
 "use strict";
 const path = require("node:path");
 
-const DEFERRED = ["typescript", "@npmcli/arborist", "normalize-package-data"];
+const DEFERRED = [
+  "typescript",
+  "@npmcli/arborist",
+  "normalize-package-data",
+  "./automation", // the SDK's own Automation API, relative to its folder
+];
 
 let sdkDir;
 try {

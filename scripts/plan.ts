@@ -57,7 +57,7 @@ async function report(
   basePlan: Promise<() => BasePlan> | undefined,
 ): Promise<number> {
   // The pack and the schemas load on their own thread while the program runs.
-  const policies = startPolicyThread();
+  const policies = startPolicyThread(options.stack);
   const evaluation = await evaluateStack(PROJECT_DIR, options.stack, {
     onResource: (resource) => policies.add(resource),
   });

@@ -6,8 +6,12 @@ import type { Evaluation, PlannedResource } from "./evaluate";
 
 /** What the main thread sends the policy thread (see policyWorker.ts). */
 export type PolicyRequest =
-  | { readonly kind: "resource"; readonly resource: PlannedResource }
-  | { readonly kind: "check"; readonly stack: string };
+  { readonly kind: "resource"; readonly resource: PlannedResource } | { readonly kind: "check" };
+
+/** What the policy thread starts with: the stack whose policy config it applies. */
+export interface PolicyThreadData {
+  readonly stack: string;
+}
 
 /** The policy thread's answer to a `check`. */
 export type PolicyReply =
@@ -18,15 +22,15 @@ export type PolicyReply =
 export interface PolicyThread {
   /**
    * Sends the thread a resource as the program registers it (an evaluation's `onResource`), so that
-   * its schema is loaded and checked while the program still runs.
+   * its schema and the pack's resource policies check it while the program still runs.
    */
   add(resource: PlannedResource): void;
   /**
    * The schema's and the pack's violations for `evaluation`, as {@link checkEvaluation} gives them
-   * (a bad policy config is a {@link UsageError}); its resources not yet added are sent now. Once per
-   * thread: the thread ends with its answer.
+   * with the thread's policy config (a bad one is a {@link UsageError}); its resources not yet added
+   * are sent now. Once per thread: the thread ends with its answer.
    */
-  check(evaluation: Evaluation, policyConfigStack?: string): Promise<Violation[]>;
+  check(evaluation: Evaluation): Promise<Violation[]>;
 }
 
 /** The policy check itself failed (a defect in the pack or its thread, not in the input). */
@@ -40,18 +44,20 @@ export class PolicyThreadError extends Error {
 
 /**
  * Starts the policy pack and the Kubernetes schemas loading on a worker thread, which checks each
- * resource's schema as it is added: on a machine with a second core, that happens while the program
- * is evaluated rather than after it (about a fifth of the prod plan's time). The thread never keeps
- * the process alive on its own: if the evaluation fails, the process exits without waiting for it.
- * `check` may be called once; a second call, or one after the thread ended, rejects with a
- * {@link PolicyThreadError}.
+ * resource's schema, and runs the pack's resource policies on it, as it is added, with the policy
+ * config of `stack` (`policies/config/<stack>.json`): on a machine with a second core, that happens
+ * while the program is evaluated rather than after it (about a fifth of the prod plan's time). The
+ * thread never keeps the process alive on its own: if the evaluation fails, the process exits
+ * without waiting for it. `check` may be called once; a second call, or one after the thread ended,
+ * rejects with a {@link PolicyThreadError}.
  */
-export function startPolicyThread(): PolicyThread {
+export function startPolicyThread(stack: string): PolicyThread {
   // The worker loads TypeScript through the same loader as this process.
   const loader = path.join(__dirname, "..", "register.cjs");
   const entry = path.join(__dirname, "policyWorker.ts");
   const worker = new Worker(`require(${JSON.stringify(loader)}); require(${JSON.stringify(entry)});`, {
     eval: true,
+    workerData: { stack } satisfies PolicyThreadData,
   });
   worker.unref();
   // What ended the thread before anyone asked for its answer (it failed to load, or crashed).
@@ -68,7 +74,7 @@ export function startPolicyThread(): PolicyThread {
     add: (resource) => {
       if (!asked && !ended) send(resource);
     },
-    check: (evaluation, policyConfigStack) =>
+    check: (evaluation) =>
       new Promise<Violation[]>((resolve, reject) => {
         if (asked) return reject(new PolicyThreadError("check() was called twice on one thread"));
         asked = true;
@@ -99,10 +105,7 @@ export function startPolicyThread(): PolicyThread {
           .on("messageerror", onMessageError)
           .on("exit", onExit);
         evaluation.resources.slice(sent.length).forEach(send);
-        worker.postMessage({
-          kind: "check",
-          stack: policyConfigStack ?? evaluation.stack,
-        } satisfies PolicyRequest);
+        worker.postMessage({ kind: "check" } satisfies PolicyRequest);
       }),
   };
 }

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { Deployment } from "@pulumi/kubernetes/apps/v1";
-import { enforcementLevelOf, runPolicies, UNKNOWN } from "../../policies/engine";
+import { enforcementLevelOf, PolicyRun, runPolicies, UNKNOWN } from "../../policies/engine";
 import { requireNetworkPolicies } from "../../policies/stack/requireNetworkPolicies";
 import { disallowUnpinnedImages } from "../../policies/workload/disallowUnpinnedImages";
 import { requireNonRoot } from "../../policies/workload/requireNonRoot";
@@ -152,6 +152,68 @@ describe("policy engine", () => {
         () => runPolicies([workload("Pod")], {}, [asyncPolicy]),
         /policy 'async' failed on .*returned a promise/,
       );
+    });
+  });
+
+  describe("one resource at a time (PolicyRun, as the plan's policy thread runs the pack)", () => {
+    /** A resource policy that reports every resource it sees, tagged with its own name. */
+    const reporter = (name: string): ResourceValidationPolicy => ({
+      name,
+      description: name,
+      validateResource: (args, report) => report(`${name} saw ${args.name}`),
+    });
+    /** A policy that fails on the resource named `on` (or, for a stack policy, always). */
+    const failing = (name: string, on?: string): ResourceValidationPolicy | StackValidationPolicy =>
+      on === undefined
+        ? {
+            name,
+            description: name,
+            validateStack: () => {
+              throw new Error(`${name} broke`);
+            },
+          }
+        : {
+            name,
+            description: name,
+            validateResource: (args) => {
+              if (args.name === on) throw new Error(`${name} broke`);
+            },
+          };
+    const seen = (violations: readonly { message: string }[]) => violations.map((v) => v.message);
+    const named = (name: string) => ({
+      urn: urnOf("kubernetes:apps/v1:Deployment", name),
+      type: "kubernetes:apps/v1:Deployment",
+      name,
+      props: {},
+    });
+
+    it("gives the violations policy by policy, as runPolicies does, though it runs them resource by resource", () => {
+      const run = new PolicyRun({}, [reporter("first"), reporter("second")]);
+      run.add(named("a"));
+      run.add(named("b"));
+      assert.deepEqual(seen(run.finish()), ["first saw a", "first saw b", "second saw a", "second saw b"]);
+    });
+
+    it("throws the failure of the first policy in the pack's order, not the first to happen", () => {
+      // "late" fails as soon as "a" is added; "stack", earlier in the pack, fails only at the end.
+      const policies = [failing("stack"), reporter("ok"), failing("late", "a")];
+      const run = new PolicyRun({}, policies);
+      run.add(named("a"));
+      assert.throws(() => run.finish(), /policy 'stack' failed on stack: stack broke/);
+      assert.throws(() => runPolicies([named("a")], {}, policies), /policy 'stack' failed/);
+    });
+
+    it("stops a failed policy at the resource it failed on, and reports it with that resource", () => {
+      const run = new PolicyRun({}, [reporter("ok"), failing("picky", "b")]);
+      for (const name of ["a", "b", "c"]) run.add(named(name));
+      assert.throws(() => run.finish(), /policy 'picky' failed on .*Deployment::b: picky broke/);
+    });
+
+    it("is finished once: a resource added after finish, or a second finish, is refused", () => {
+      const run = new PolicyRun({}, [reporter("ok")]);
+      run.finish();
+      assert.throws(() => run.add(named("late")), /PolicyRun\.add after finish/);
+      assert.throws(() => run.finish(), /PolicyRun\.finish called twice/);
     });
   });
 

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { UNKNOWN } from "../../policies/engine";
-import { validateKubernetesSchema } from "../../policies/schema";
+import { prefetchSchemas, validateKubernetesSchema } from "../../policies/schema";
 import { kube, withField, withPodField, workload, WORKLOAD_KINDS } from "./fixtures";
 
 describe("kubernetes-schema", () => {
@@ -67,5 +67,25 @@ describe("kubernetes-schema", () => {
     });
     const chart = { ...kube("kubernetes:helm.sh/v4:Chart", { chart: "traefik" }), name: "traefik" };
     assert.deepEqual(await validateKubernetesSchema([crd, chart]), []);
+  });
+
+  it("prefetches schemas, skipping types without one, and validates the same afterwards", async () => {
+    const types = [
+      "kubernetes:cert-manager.io/v1:ClusterIssuer",
+      "kubernetes:helm.sh/v4:Chart",
+      "platform:app:AppStack",
+      "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+    ];
+    assert.equal(await prefetchSchemas(types), undefined);
+    const r = kube("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", {
+      apiVersion: "autoscaling/v2",
+      kind: "HorizontalPodAutoscaler",
+      metadata: { name: "api", namespace: "shop" },
+      spec: { scaleTargetRef: { kind: "Deployment", name: "api" }, maxReplicas: "four" },
+    });
+    assert.deepEqual(
+      (await validateKubernetesSchema([r])).map((v) => v.message),
+      ["spec.maxReplicas must be integer"],
+    );
   });
 });

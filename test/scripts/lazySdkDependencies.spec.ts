@@ -5,7 +5,7 @@ import * as ts from "typescript";
 import { PROJECT_DIR } from "../helpers";
 
 // scripts/lazy-sdk-dependencies.cjs, preloaded with the offline tools' loader, defers three of the
-// SDK's dependencies until first use. Loading the SDK must not load them; using them, however the
+// SDK's dependencies and its Automation API until first use. Loading the SDK must not load them; using them, however the
 // importing code was compiled, must give what it gives without the deferral.
 
 /** Runs `script` in a fresh Node process with the tools' loader, as `npm run plan` starts; its stdout. */
@@ -35,7 +35,8 @@ const loaded = (id) => {
   const file = require.resolve(id, { paths: [require("node:path").dirname(require.resolve("@pulumi/pulumi/package.json"))] });
   return require.cache[file] !== undefined && !isProxy(require.cache[file].exports);
 };
-const report = () => JSON.stringify(["typescript", "@npmcli/arborist", "normalize-package-data"].map(loaded));
+const report = () =>
+  JSON.stringify(["typescript", "@npmcli/arborist", "normalize-package-data", "./automation"].map(loaded));
 `;
 
 /**
@@ -67,7 +68,7 @@ console.log(JSON.stringify({
 describe("the SDK's deferred dependencies (scripts/lazy-sdk-dependencies.cjs)", () => {
   it("are not loaded with @pulumi/pulumi, and are loaded with it without the deferral", async () => {
     const script = `${LOADED} require("@pulumi/pulumi"); console.log(report());`;
-    assert.deepEqual(await deferredAndEager(script), ["[false,false,false]", "[true,true,true]"]);
+    assert.deepEqual(await deferredAndEager(script), ["[false,false,false,false]", "[true,true,true,true]"]);
   });
 
   it("load on first use: the SDK serializes a function as it does without the deferral", async () => {
@@ -79,10 +80,30 @@ describe("the SDK's deferred dependencies (scripts/lazy-sdk-dependencies.cjs)", 
     const [deferred, eager] = (await deferredAndEager(script)).map(
       (out) => JSON.parse(out) as { text: string; loaded: boolean[] },
     );
-    assert.deepEqual(deferred.loaded, [true, false, false]); // TypeScript only: the SDK's parser
+    assert.deepEqual(deferred.loaded, [true, false, false, false]); // TypeScript only: the SDK's parser
     assert.match(deferred.text, /factor: 6/); // the captured variable, found by TypeScript's parser
     assert.match(deferred.text, /n \* factor/);
     assert.equal(deferred.text, eager.text);
+  });
+
+  it("load on first use: the Automation API, the same module by either name, as without the deferral", async () => {
+    // Required after the SDK, as a test that drives the CLI would (an esbuild namespace import loads
+    // it at once: its helper lists the module's keys).
+    const script = `${LOADED}
+      const pulumi = require("@pulumi/pulumi");
+      const automation = require("@pulumi/pulumi/automation");
+      const before = JSON.parse(report())[3];
+      const failed = { stderr: "error: no stack named 'prod' found", toString: () => "pulumi failed" };
+      const error = automation.createCommandError(failed);
+      console.log(JSON.stringify({
+        before,
+        after: JSON.parse(report())[3],
+        notFound: error instanceof pulumi.automation.StackNotFoundError && error instanceof automation.CommandError,
+        name: pulumi.automation.fullyQualifiedStackName("acme", "platform", "prod"),
+      }));`;
+    const [deferred, eager] = (await deferredAndEager(script)).map((out) => JSON.parse(out) as unknown);
+    assert.deepEqual(deferred, { before: false, after: true, notFound: true, name: "acme/platform/prod" });
+    assert.deepEqual(eager, { ...deferred, before: true });
   });
 
   for (const [compiler, compile] of [

@@ -4,6 +4,7 @@ import { UsageError } from "../../scripts/lib/cli";
 import { Evaluation } from "../../scripts/lib/evaluate";
 import { checkEvaluation } from "../../scripts/lib/policyCheck";
 import { PolicyThreadError, startPolicyThread } from "../../scripts/lib/policyThread";
+import { evaluatePreview } from "../app/deployed";
 import { PROJECT_DIR, planned } from "../helpers";
 
 // `npm run plan` checks the program's resources on a worker thread that loads the pack and the
@@ -34,7 +35,7 @@ const DEFECTIVE: Evaluation = {
 
 describe("the plan's policy thread", () => {
   it("gives the violations the main thread's check gives, mandatory schema and pack ones among them", async () => {
-    const thread = startPolicyThread();
+    const thread = startPolicyThread("dev");
     thread.add(DEFECTIVE.resources[0]);
     const [onThread, inProcess] = await Promise.all([thread.check(DEFECTIVE), checkEvaluation(DEFECTIVE)]);
     assert.deepEqual(onThread, inProcess);
@@ -51,9 +52,22 @@ describe("the plan's policy thread", () => {
     );
   });
 
+  it("gives the main thread's violations, in its order, for the prod plan's resources added one at a time", async () => {
+    const prod = await evaluatePreview("prod");
+    const thread = startPolicyThread("prod");
+    prod.resources.forEach((resource) => thread.add(resource));
+    const [onThread, inProcess] = await Promise.all([thread.check(prod), checkEvaluation(prod)]);
+    assert.deepEqual(onThread, inProcess);
+    // Several of the pack's policies on several resources: an order that depends on how they ran.
+    const pack = onThread.filter((v) => v.policy !== "kubernetes-schema");
+    assert.ok(new Set(pack.map((v) => v.policy)).size > 1, JSON.stringify(pack));
+    assert.ok(new Set(pack.map((v) => v.resource)).size > 1, JSON.stringify(pack));
+  });
+
   it("reports a stack without a policy config as the UsageError the plan exits 2 on, naming the file", async () => {
-    const thread = startPolicyThread();
-    await assert.rejects(thread.check(DEFECTIVE, "no-such-stack"), (error: unknown) => {
+    const thread = startPolicyThread("no-such-stack");
+    thread.add(DEFECTIVE.resources[0]);
+    await assert.rejects(thread.check(DEFECTIVE), (error: unknown) => {
       assert.ok(error instanceof UsageError);
       assert.match(
         error.message,
@@ -64,14 +78,14 @@ describe("the plan's policy thread", () => {
   });
 
   it("answers one check only: a second call is refused, not answered with the first one's result", async () => {
-    const thread = startPolicyThread();
+    const thread = startPolicyThread("dev");
     const first = thread.check(DEFECTIVE);
-    await assert.rejects(thread.check(DEFECTIVE, "no-such-stack"), PolicyThreadError);
+    await assert.rejects(thread.check(DEFECTIVE), PolicyThreadError);
     assert.ok((await first).length > 0);
   });
 
   it("refuses to check an evaluation whose resources are not the ones added", async () => {
-    const thread = startPolicyThread();
+    const thread = startPolicyThread("dev");
     thread.add(planned("kubernetes:core/v1:Namespace", "other", { metadata: { name: "other" } }));
     await assert.rejects(thread.check(DEFECTIVE), /the resources added are not the evaluation's/);
   });
@@ -80,7 +94,7 @@ describe("the plan's policy thread", () => {
     const resource = JSON.stringify(
       planned("kubernetes:core/v1:Namespace", "shop", { metadata: { name: "shop" } }),
     );
-    const script = `require("./scripts/lib/policyThread").startPolicyThread().add(${resource});`;
+    const script = `require("./scripts/lib/policyThread").startPolicyThread("dev").add(${resource});`;
     const run = spawnSync(process.execPath, ["-r", "./scripts/register.cjs", "-e", script], {
       cwd: PROJECT_DIR,
       encoding: "utf8",
