@@ -102,8 +102,10 @@ function record(r: Runner, resource: string, message: string, level = r.level): 
 function guarded(r: Runner, resource: string, run: () => unknown): void {
   try {
     const result = run();
-    if (result instanceof Promise)
+    if (result instanceof Promise) {
+      result.catch(() => undefined); // refused unawaited: its rejection is not an unhandled one
       throw new Error("returned a promise; the offline engine runs synchronous policies");
+    }
   } catch (e) {
     if (e instanceof NotApplicableError) return;
     if (e instanceof UnknownValueError) {
@@ -123,29 +125,27 @@ function applies(validation: ResourceValidation, type: string): boolean {
 
 function runResourcePolicy(
   r: Runner,
-  validations: ResourceValidation[],
-  resources: readonly PreparedResource[],
+  validations: readonly ResourceValidation[],
+  res: PreparedResource,
   config: PolicyConfig,
 ) {
   const getConfig = <T extends object>() => settingsOf(r.policy, config) as T;
-  for (const res of resources) {
-    for (const validation of validations) {
-      if (!applies(validation, res.type)) continue;
-      const args: ResourceValidationArgs = {
-        type: res.type,
-        props: res.props,
-        urn: res.urn,
-        name: res.name,
-        opts: OPTIONS,
-        stackTags: NO_TAGS,
-        isType: (cls) => isTypeOf(res.type, cls),
-        asType: ((cls: unknown) =>
-          isTypeOf(res.type, cls) ? res.props : undefined) as ResourceValidationArgs["asType"],
-        getConfig,
-        notApplicable,
-      };
-      guarded(r, res.urn, () => validation(args, (message, urn) => record(r, urn ?? res.urn, message)));
-    }
+  for (const validation of validations) {
+    if (!applies(validation, res.type)) continue;
+    const args: ResourceValidationArgs = {
+      type: res.type,
+      props: res.props,
+      urn: res.urn,
+      name: res.name,
+      opts: OPTIONS,
+      stackTags: NO_TAGS,
+      isType: (cls) => isTypeOf(res.type, cls),
+      asType: ((cls: unknown) =>
+        isTypeOf(res.type, cls) ? res.props : undefined) as ResourceValidationArgs["asType"],
+      getConfig,
+      notApplicable,
+    };
+    guarded(r, res.urn, () => validation(args, (message, urn) => record(r, urn ?? res.urn, message)));
   }
 }
 
@@ -204,8 +204,9 @@ function stackResources(
  * policies skipped; `notApplicable` silent; a read of a value unknown during preview reported as an
  * advisory "cannot be checked during preview: <path> is unknown" for that policy and resource.
  * Messages are the policy's own (the analyzer prefixes the policy description when it prints them).
- * Violations come policy by policy, in the pack's order, and within a policy resource by resource.
- * A policy that throws fails the run with an error naming it and the resource.
+ * Policies are called in the analyzer's order (see {@link PolicyRun}); the violations come policy
+ * by policy, in the pack's order, and within a policy resource by resource. A policy that throws,
+ * or returns a promise, fails the run with an error naming it and the resource.
  */
 export function runPolicies(
   resources: readonly ResourceUnderTest[],
@@ -217,24 +218,29 @@ export function runPolicies(
   return run.finish();
 }
 
-/** One enabled policy in a {@link PolicyRun}: its violations so far, or the error that stopped it. */
+/** One enabled policy in a {@link PolicyRun}, with its violations so far. */
 interface PolicyState extends Runner {
-  readonly validations?: ResourceValidation[];
+  readonly validations?: readonly ResourceValidation[];
   readonly stackPolicy?: StackValidationPolicy;
-  failure?: unknown;
 }
 
 /**
- * {@link runPolicies} taken one resource at a time, as a program registers them: {@link add} runs
- * the resource policies on a resource, {@link finish} the stack policies over all of them. The
- * violations, and the error thrown if a policy fails, are those `runPolicies` gives for the same
- * resources in the same order: a policy that fails on a resource stops there, and its error is
- * thrown by `finish`, when the run reaches that policy.
+ * {@link runPolicies} taken one resource at a time, as a program registers them. Policies are called
+ * as the analyzer calls them (pulumi/pulumi-policy `sdk/nodejs/policy/server.ts`): `add` runs every
+ * resource policy, in the pack's order, on one resource (the analyzer's `analyze`, once per
+ * resource), and `finish` runs the stack policies over all of them (`analyzeStack`, at the end).
+ * So a pack whose policies share state sees the engine's order.
+ *
+ * Once a policy fails (throws, or returns a promise), the run's outcome is that failure or one of an
+ * earlier policy in the pack: neither it nor the policies after it run again. `finish` throws the
+ * failure of the first policy, in the pack's order, that failed or fails there.
  */
 export class PolicyRun {
   private readonly states: PolicyState[] = [];
   private readonly resources: ResourceUnderTest[] = [];
   private readonly prepared: PreparedResource[] = [];
+  /** The first failed policy, by its place in `states`, and its error. */
+  private failure: { readonly at: number; readonly error: unknown } | undefined;
   private finished = false;
 
   constructor(
@@ -254,7 +260,10 @@ export class PolicyRun {
     }
   }
 
-  /** Runs the resource policies on `resource`. Throws if the run is finished. */
+  /**
+   * Runs the resource policies on `resource`; a policy's failure is kept for `finish`. Throws only
+   * when the run is finished.
+   */
   add(resource: ResourceUnderTest): void {
     if (this.finished) throw new Error("PolicyRun.add after finish");
     const prepared = {
@@ -265,23 +274,28 @@ export class PolicyRun {
     };
     this.resources.push(resource);
     this.prepared.push(prepared);
-    for (const state of this.states) {
-      if (!state.validations || state.failure !== undefined) continue;
+    // Up to the first failed policy: a failure here ends the loop too.
+    for (let at = 0; at < (this.failure?.at ?? this.states.length); at++) {
+      const state = this.states[at];
+      if (!state.validations) continue;
       try {
-        runResourcePolicy(state, state.validations, [prepared], this.config);
+        runResourcePolicy(state, state.validations, prepared, this.config);
       } catch (error) {
-        state.failure = error;
+        this.failure = { at, error };
       }
     }
   }
 
-  /** Runs the stack policies and returns every violation; throws the first policy's failure. Once. */
+  /**
+   * Runs the stack policies and returns every violation, policy by policy in the pack's order.
+   * Throws the failure of the first policy, in the pack's order, that failed; once only.
+   */
   finish(): Violation[] {
     if (this.finished) throw new Error("PolicyRun.finish called twice");
     this.finished = true;
     let stack: PolicyResource[] | undefined;
-    for (const state of this.states) {
-      if (state.failure !== undefined) throw state.failure;
+    for (const [at, state] of this.states.entries()) {
+      if (this.failure?.at === at) throw this.failure.error;
       if (state.stackPolicy) {
         stack ??= stackResources(this.resources, this.prepared);
         runStackPolicy(state, state.stackPolicy, stack, this.config);

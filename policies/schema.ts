@@ -53,17 +53,19 @@ function loadModel(t: KubernetesType): Promise<Validate | undefined> {
 }
 
 /**
- * Starts loading the schemas of Kubernetes type tokens (`kubernetes:apps/v1:Deployment`) before any
- * object needs them, e.g. while a thread that validates objects waits for its first one. Types
- * without a schema are skipped; a later validation reuses what is loaded.
+ * Loads the schemas of Kubernetes type tokens (`kubernetes:apps/v1:Deployment`) before any object
+ * needs them, e.g. while a thread that validates objects waits for its first one; a later validation
+ * reuses them. Resolves to the types that have a schema (others, such as custom resources and
+ * Pulumi's own types, are skipped); never rejects.
  */
-export function prefetchSchemas(types: readonly string[]): Promise<void> {
-  return Promise.all(
-    types.map((type) => {
+export async function prefetchSchemas(types: readonly string[]): Promise<string[]> {
+  const loaded = await Promise.all(
+    types.map(async (type) => {
       const parsed = parseKubernetesType(type);
-      return parsed ? loadModel(parsed) : undefined;
+      return parsed && (await loadModel(parsed)) ? [type] : [];
     }),
-  ).then(() => undefined);
+  );
+  return loaded.flat();
 }
 
 function valueAt(root: unknown, pointer: string): unknown {

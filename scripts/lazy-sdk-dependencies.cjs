@@ -7,8 +7,9 @@
 // - its Automation API (`@pulumi/pulumi/automation`: driving the Pulumi CLI from code), with its
 //   ~70 modules (execa, js-yaml, its own 13). The engine and e2e tests use it; they load it then.
 // Each one is replaced in the module cache by a proxy that loads the real module on its first use
-// (a property read, a call, `new`), so nothing changes for code that does use them: it only pays
-// the time then.
+// (a property read, a call, `new`), so code that imports and uses them gets what it would get
+// without the proxy, and only pays the time then. Only a look at the module object itself tells:
+// `typeof` says "function", and its keys include `default`.
 // Measured with `npm run bench:plan`. Preloaded by scripts/register.cjs, the loader of the offline
 // tools and of mocha (.mocharc.json), never by the program under `pulumi up`;
 // PLATFORM_EAGER_SDK_DEPENDENCIES=1 turns it off.

@@ -28,7 +28,8 @@ export interface PolicyThread {
   /**
    * The schema's and the pack's violations for `evaluation`, as {@link checkEvaluation} gives them
    * with the thread's policy config (a bad one is a {@link UsageError}); its resources not yet added
-   * are sent now. Once per thread: the thread ends with its answer.
+   * are sent now. An evaluation of another stack than the thread's is refused. Once per thread: the
+   * thread ends with its answer.
    */
   check(evaluation: Evaluation): Promise<Violation[]>;
 }
@@ -79,6 +80,12 @@ export function startPolicyThread(stack: string): PolicyThread {
         if (asked) return reject(new PolicyThreadError("check() was called twice on one thread"));
         asked = true;
         if (ended) return reject(ended);
+        if (evaluation.stack !== stack)
+          return reject(
+            new PolicyThreadError(
+              `the thread checks stack "${stack}", not the evaluation's stack "${evaluation.stack}"`,
+            ),
+          );
         // What the thread has must be the evaluation's resources, in order, with nothing left out.
         if (sent.some((resource, i) => evaluation.resources[i] !== resource))
           return reject(new PolicyThreadError("the resources added are not the evaluation's"));

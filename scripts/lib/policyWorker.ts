@@ -12,25 +12,28 @@ const port = parentPort;
 if (!port) throw new Error("policyWorker.ts runs on a worker thread started by policyThread.ts");
 const reply = (message: PolicyReply) => port.postMessage(message);
 
-// The pack's run with the stack's policy config; a config that cannot be read is the check's answer.
+// The pack's run with the stack's policy config. A config that cannot be read (a UsageError naming
+// the file), or a run that failed on a resource, is the check's answer.
 const { stack } = workerData as PolicyThreadData;
-let pack: PolicyRun | { readonly configError: unknown };
+let pack: PolicyRun | undefined;
+let failure: { readonly error: unknown } | undefined;
 try {
   pack = new PolicyRun(stackPolicyConfig(stack));
-} catch (configError) {
-  pack = { configError };
+} catch (error) {
+  failure = { error };
 }
-// The first resource comes once the program's configuration and code are loaded, a third of the
-// plan's time later: meanwhile, the models most others share load (Namespace's brings the models'
-// runtime, Deployment's the Pod template schema that every workload kind has).
+// The first resource comes once the program's configuration and code are loaded, several hundred
+// milliseconds after this thread is ready: meanwhile, the models most others share load
+// (Namespace's brings the models' runtime, Deployment's the Pod template schema of every workload).
 void prefetchSchemas(["kubernetes:core/v1:Namespace", "kubernetes:apps/v1:Deployment"]);
 // Each resource's schema check, in the order the program registered them, started on arrival.
 const schemaChecks: Promise<Violation[]>[] = [];
 
 async function check(): Promise<Violation[]> {
-  if (!(pack instanceof PolicyRun)) throw pack.configError;
+  if (!pack) throw failure?.error;
   // One resource at a time gives the same violations, in the same order, as all of them at once.
   const schema = (await Promise.all(schemaChecks)).flat();
+  if (failure) throw failure.error;
   return [...schema, ...pack.finish()];
 }
 
@@ -40,7 +43,11 @@ port.on("message", (request: PolicyRequest) => {
     const validation = validateKubernetesSchema([resource]);
     validation.catch(() => undefined); // awaited, and its error reported, by the check
     schemaChecks.push(validation);
-    if (pack instanceof PolicyRun) pack.add(resource);
+    try {
+      if (!failure) pack?.add(resource);
+    } catch (error) {
+      failure = { error };
+    }
     return;
   }
   check().then(

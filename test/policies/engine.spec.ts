@@ -157,14 +157,17 @@ describe("policy engine", () => {
 
   describe("one resource at a time (PolicyRun, as the plan's policy thread runs the pack)", () => {
     /** A resource policy that reports every resource it sees, tagged with its own name. */
-    const reporter = (name: string): ResourceValidationPolicy => ({
+    const reporter = (name: string, calls: string[] = []): ResourceValidationPolicy => ({
       name,
       description: name,
-      validateResource: (args, report) => report(`${name} saw ${args.name}`),
+      validateResource: (args, report) => {
+        calls.push(`${name}(${args.name})`);
+        report(`${name} saw ${args.name}`);
+      },
     });
-    /** A policy that fails on the resource named `on` (or, for a stack policy, always). */
-    const failing = (name: string, on?: string): ResourceValidationPolicy | StackValidationPolicy =>
-      on === undefined
+    /** A policy that fails on the resource named `from` and every one after it (or, for a stack policy, always). */
+    const failing = (name: string, from?: string): ResourceValidationPolicy | StackValidationPolicy =>
+      from === undefined
         ? {
             name,
             description: name,
@@ -176,7 +179,7 @@ describe("policy engine", () => {
             name,
             description: name,
             validateResource: (args) => {
-              if (args.name === on) throw new Error(`${name} broke`);
+              if (args.name >= from) throw new Error(`${name} broke on ${args.name}`);
             },
           };
     const seen = (violations: readonly { message: string }[]) => violations.map((v) => v.message);
@@ -187,10 +190,12 @@ describe("policy engine", () => {
       props: {},
     });
 
-    it("gives the violations policy by policy, as runPolicies does, though it runs them resource by resource", () => {
-      const run = new PolicyRun({}, [reporter("first"), reporter("second")]);
+    it("calls policies as the analyzer does, resource by resource, and lists violations policy by policy", () => {
+      const calls: string[] = [];
+      const run = new PolicyRun({}, [reporter("first", calls), reporter("second", calls)]);
       run.add(named("a"));
       run.add(named("b"));
+      assert.deepEqual(calls, ["first(a)", "second(a)", "first(b)", "second(b)"]);
       assert.deepEqual(seen(run.finish()), ["first saw a", "first saw b", "second saw a", "second saw b"]);
     });
 
@@ -203,10 +208,36 @@ describe("policy engine", () => {
       assert.throws(() => runPolicies([named("a")], {}, policies), /policy 'stack' failed/);
     });
 
-    it("stops a failed policy at the resource it failed on, and reports it with that resource", () => {
-      const run = new PolicyRun({}, [reporter("ok"), failing("picky", "b")]);
+    it("reports a failed policy on the first resource it failed on, and calls neither it nor later policies again", () => {
+      const calls: string[] = [];
+      const run = new PolicyRun({}, [
+        reporter("before", calls),
+        failing("picky", "b"),
+        reporter("after", calls),
+      ]);
       for (const name of ["a", "b", "c"]) run.add(named(name));
-      assert.throws(() => run.finish(), /policy 'picky' failed on .*Deployment::b: picky broke/);
+      assert.throws(() => run.finish(), /policy 'picky' failed on .*Deployment::b: picky broke on b$/);
+      assert.deepEqual(calls, ["before(a)", "after(a)", "before(b)", "before(c)"]);
+    });
+
+    it("refuses a policy that returns a promise, leaving no unhandled rejection behind", async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on("unhandledRejection", onUnhandled);
+      try {
+        const rejecting: ResourceValidationPolicy = {
+          name: "async",
+          description: "async",
+          validateResource: () => Promise.reject(new Error("async policy broke")),
+        };
+        const run = new PolicyRun({}, [rejecting]);
+        run.add(named("a"));
+        assert.throws(() => run.finish(), /policy 'async' failed on .*::a: returned a promise/);
+        await new Promise((resolve) => setTimeout(resolve, 10)); // rejections are reported after a tick
+        assert.deepEqual(unhandled, []);
+      } finally {
+        process.off("unhandledRejection", onUnhandled);
+      }
     });
 
     it("is finished once: a resource added after finish, or a second finish, is refused", () => {

@@ -76,7 +76,7 @@ describe("kubernetes-schema", () => {
       "platform:app:AppStack",
       "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
     ];
-    assert.equal(await prefetchSchemas(types), undefined);
+    assert.deepEqual(await prefetchSchemas(types), ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler"]);
     const r = kube("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", {
       apiVersion: "autoscaling/v2",
       kind: "HorizontalPodAutoscaler",

@@ -5,8 +5,8 @@ import * as ts from "typescript";
 import { PROJECT_DIR } from "../helpers";
 
 // scripts/lazy-sdk-dependencies.cjs, preloaded with the offline tools' loader, defers three of the
-// SDK's dependencies and its Automation API until first use. Loading the SDK must not load them; using them, however the
-// importing code was compiled, must give what it gives without the deferral.
+// SDK's dependencies and its Automation API until first use. Loading the SDK must not load them;
+// using them, however the importing code was compiled, must give what it gives without the deferral.
 
 /** Runs `script` in a fresh Node process with the tools' loader, as `npm run plan` starts; its stdout. */
 function withToolsLoader(script: string, env: Record<string, string> = {}): Promise<string> {
@@ -40,7 +40,7 @@ const report = () =>
 `;
 
 /**
- * Code that uses the three modules the ways importers do: a namespace import, a default import of a
+ * Code that uses the three dependencies the ways importers do: a namespace import, a default import of a
  * function, a class extended, keys listed, a property written to the module. Compiled as this project's loaders
  * compile it (esbuild) and as the SDK is compiled (tsc with esModuleInterop's helpers).
  */

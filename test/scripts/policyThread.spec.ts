@@ -58,7 +58,7 @@ describe("the plan's policy thread", () => {
     prod.resources.forEach((resource) => thread.add(resource));
     const [onThread, inProcess] = await Promise.all([thread.check(prod), checkEvaluation(prod)]);
     assert.deepEqual(onThread, inProcess);
-    // Several of the pack's policies on several resources: an order that depends on how they ran.
+    // Several of the pack's policies on several resources, so that the answer has an order to keep.
     const pack = onThread.filter((v) => v.policy !== "kubernetes-schema");
     assert.ok(new Set(pack.map((v) => v.policy)).size > 1, JSON.stringify(pack));
     assert.ok(new Set(pack.map((v) => v.resource)).size > 1, JSON.stringify(pack));
@@ -67,7 +67,7 @@ describe("the plan's policy thread", () => {
   it("reports a stack without a policy config as the UsageError the plan exits 2 on, naming the file", async () => {
     const thread = startPolicyThread("no-such-stack");
     thread.add(DEFECTIVE.resources[0]);
-    await assert.rejects(thread.check(DEFECTIVE), (error: unknown) => {
+    await assert.rejects(thread.check({ ...DEFECTIVE, stack: "no-such-stack" }), (error: unknown) => {
       assert.ok(error instanceof UsageError);
       assert.match(
         error.message,
@@ -82,6 +82,15 @@ describe("the plan's policy thread", () => {
     const first = thread.check(DEFECTIVE);
     await assert.rejects(thread.check(DEFECTIVE), PolicyThreadError);
     assert.ok((await first).length > 0);
+  });
+
+  it("refuses to check an evaluation of another stack than the thread's", async () => {
+    const thread = startPolicyThread("prod");
+    thread.add(DEFECTIVE.resources[0]);
+    await assert.rejects(
+      thread.check(DEFECTIVE),
+      /the thread checks stack "prod", not the evaluation's stack "dev"/,
+    );
   });
 
   it("refuses to check an evaluation whose resources are not the ones added", async () => {
