@@ -7,7 +7,7 @@
 // - the plan with those dependencies loaded eagerly (PLATFORM_EAGER_SDK_DEPENDENCIES=1);
 // - the floor: the SDK, loaded as the plan loads it, registering the plan's own resources with no
 //   program logic, configuration, policy check or cost estimate (scripts/bench-plan-floor.ts).
-// Usage: npm run bench:plan [-- --runs N]   (default 9)
+// Usage: npm run bench:plan [-- --runs N]   (default 9; exits 1 when the ratio is over the target)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -82,7 +82,9 @@ console.log(`  the same, loaded as the plan loads it          ${ms(m.sdkAsPlanLo
 console.log(`plan --stack prod --json                         ${ms(m.plan)}`);
 console.log(`  the same, SDK dependencies loaded eagerly      ${ms(m.planEagerSdk)}`);
 console.log(`floor: the SDK registering the plan's resources  ${ms(m.floor)}`);
-console.log(`ratio: ${(m.plan / m.sdk).toFixed(2)}x (target: at most 1.5x)`);
+const TARGET_RATIO = 1.5;
+console.log(`ratio: ${(m.plan / m.sdk).toFixed(2)}x (target: at most ${TARGET_RATIO}x)`);
+process.exitCode = m.plan / m.sdk <= TARGET_RATIO ? 0 : 1;
 // The two sides of one round ran seconds apart: the spread of their ratios shows how much of the
 // ratio above is the machine's noise (the SDK's plain load varies most).
 const perRound = times.plan.map((planMs, i) => planMs / times.sdk[i]).sort((a, b) => a - b);

@@ -1,6 +1,6 @@
 // Benchmark: a 4,000-object manifest, parse-only time vs full check time (parse, map, schema,
 // policies), median of several runs. Target: the check costs at most 1.5x the parse.
-// Usage: npm run bench:policy [-- runs]
+// Usage: npm run bench:policy [-- runs]   (exits 1 when the ratio is over the target)
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
@@ -9,6 +9,7 @@ import { parseYamlDocuments, toResources } from "../policies/manifest";
 import { validateKubernetesSchema } from "../policies/schema";
 
 const OBJECTS = 4000;
+const TARGET_RATIO = 1.5;
 const FIXTURE = path.join(__dirname, "..", "test", "fixtures", "manifests", "compliant.yaml");
 
 /** The compliant bundle repeated in as many namespaces as it takes to reach `count` objects. */
@@ -63,8 +64,8 @@ async function main(): Promise<void> {
   );
   console.log(`parse only (median): ${p.toFixed(0)} ms`);
   console.log(`full check (median): ${c.toFixed(0)} ms (parse + map + schema + policies)`);
-  console.log(`ratio: ${ratio.toFixed(2)}x (target <= 1.5x)`);
-  process.exitCode = ratio <= 3 ? 0 : 1;
+  console.log(`ratio: ${ratio.toFixed(2)}x (target: at most ${TARGET_RATIO}x)`);
+  process.exitCode = ratio <= TARGET_RATIO ? 0 : 1;
 }
 
 void main();
