@@ -31,16 +31,13 @@ describe("the evaluation's onResource callback", () => {
 });
 
 describe("the evaluation's aliases", () => {
+  /** A `test:index:Group` component named `name`, aliased to what it was before (`earlier`). */
+  const renamedGroup = (name: string, earlier: pulumi.Alias) =>
+    new pulumi.ComponentResource("test:index:Group", name, {}, { aliases: [earlier] });
+
   it("resolve to URNs, and a child inherits its renamed parent's earlier URN, name prefix included", async () => {
     const evaluation = await runUnderMocks({ project: "p", stack: "s", config: {} }, () => {
-      const group = new pulumi.ComponentResource(
-        "test:index:Group",
-        "group-new",
-        {},
-        {
-          aliases: [{ name: "group-old" }],
-        },
-      );
+      const group = renamedGroup("group-new", { name: "group-old" });
       new Thing("group-new-first", 1, { parent: group });
       new Thing("other", 2, { parent: group, aliases: [{ name: "other-old" }] });
       return {};
@@ -57,12 +54,7 @@ describe("the evaluation's aliases", () => {
 
   it("pass a renamed parent's earlier name down to grandchildren", async () => {
     const evaluation = await runUnderMocks({ project: "p", stack: "s", config: {} }, () => {
-      const group = new pulumi.ComponentResource(
-        "test:index:Group",
-        "g-new",
-        {},
-        { aliases: [{ name: "g-old" }] },
-      );
+      const group = renamedGroup("g-new", { name: "g-old" });
       const sub = new pulumi.ComponentResource("test:index:Sub", "g-new-sub", {}, { parent: group });
       new Thing("g-new-sub-x", 1, { parent: sub });
       return {};
@@ -74,14 +66,7 @@ describe("the evaluation's aliases", () => {
 
   it("move a child's own aliases under its parent's earlier type", async () => {
     const evaluation = await runUnderMocks({ project: "p", stack: "s", config: {} }, () => {
-      const group = new pulumi.ComponentResource(
-        "test:index:Group",
-        "g",
-        {},
-        {
-          aliases: [{ type: "test:index:OldGroup" }],
-        },
-      );
+      const group = renamedGroup("g", { type: "test:index:OldGroup" });
       new Thing("x", 1, { parent: group, aliases: [{ name: "x-old" }] });
       return {};
     });
